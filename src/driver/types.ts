@@ -1,0 +1,169 @@
+// The Driver interface: the only way the harness talks to an implementation (ours included).
+//
+// The message model (Message, Entry, Ready, ...) is the one value vocabulary shared by the core,
+// the harness and the wire protocol, so it is declared once in core/types.ts and re-exported here
+// as types only: nothing at run time flows from core/ into the harness except through a driver.
+import type {
+  ConfChange,
+  ConfState,
+  Entry,
+  HardState,
+  Index,
+  Message,
+  NodeId,
+  ReadOnlyOption,
+  Ready,
+  Snapshot,
+  Status,
+} from "../core/types.js";
+
+export type {
+  ConfChange,
+  ConfChangeSingle,
+  ConfChangeTransition,
+  ConfChangeType,
+  ConfChangeV1,
+  ConfChangeV2,
+  ConfState,
+  Entry,
+  EntryType,
+  HardState,
+  Index,
+  Message,
+  MessageType,
+  NodeId,
+  ProgressStateType,
+  ProgressStatus,
+  ReadOnlyOption,
+  Ready,
+  ReadState,
+  Snapshot,
+  SoftState,
+  StateType,
+  Status,
+  Term,
+} from "../core/types.js";
+
+/**
+ * Capabilities a driver may declare in its handshake; a trace lists the ones it needs in
+ * `features`, and a trace needing one the driver lacks is skipped with that reason.
+ */
+export const FEATURES = [
+  "election",
+  "replication",
+  "prevote",
+  "check_quorum",
+  "read_index_safe",
+  "read_index_lease",
+  "leader_transfer",
+  "forget_leader",
+  "conf_change_v1",
+  "conf_change_v2",
+  "joint_consensus",
+  "learners",
+  "step_down_on_removal",
+  "disable_conf_change_validation",
+  "disable_proposal_forwarding",
+  "snapshots",
+  "compaction",
+  "async_storage_writes",
+  "pin_election_timeout",
+  "progress_status",
+  "report_unreachable",
+  "report_snapshot",
+  "flow_control",
+  "uncommitted_size_limit",
+  "committed_size_per_ready",
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export type MessageModel = "etcd" | "generic";
+
+export interface DriverInfo {
+  readonly protocolVersion: number;
+  readonly implementation: {
+    readonly name: string;
+    readonly version: string;
+    readonly language: string;
+    readonly url?: string;
+  };
+  readonly messageModel: MessageModel;
+  readonly capabilities: readonly Feature[];
+}
+
+/** Per-node configuration the harness passes at create/restart (etcd's raft.Config, minus storage). */
+export interface NodeConfig {
+  readonly electionTick: number;
+  readonly heartbeatTick: number;
+  readonly applied: Index;
+  readonly maxSizePerMsg: number;
+  readonly maxCommittedSizePerReady: number;
+  readonly maxUncommittedEntriesSize: number;
+  readonly maxInflightMsgs: number;
+  readonly maxInflightBytes: number;
+  readonly checkQuorum: boolean;
+  readonly preVote: boolean;
+  readonly readOnlyOption: ReadOnlyOption;
+  readonly disableProposalForwarding: boolean;
+  readonly disableConfChangeValidation: boolean;
+  readonly stepDownOnRemoval: boolean;
+  readonly asyncStorageWrites: boolean;
+  /** Seed for this node's randomized election timeout (derived from the run's seed). */
+  readonly seed: number;
+}
+
+/** The durable state the harness owns and hands to a node when it (re)starts. */
+export interface DurableState {
+  readonly hardState: HardState;
+  readonly snapshot?: Snapshot | undefined;
+  /** Entries after the snapshot, contiguous. */
+  readonly entries: readonly Entry[];
+}
+
+/** Outcome of an input the implementation may refuse (etcd returns an error value). */
+export type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+/** What applying committed entries produced: the ConfState after each conf-change entry. */
+export interface Applied {
+  readonly confStates: readonly { readonly index: Index; readonly confState: ConfState }[];
+}
+
+export interface Driver {
+  hello(): Promise<DriverInfo>;
+  /** Drop every node (between traces). */
+  reset(): Promise<void>;
+  create(node: NodeId, config: NodeConfig, storage: DurableState): Promise<void>;
+  /** Drop the in-memory node; the harness keeps its durable state. */
+  crash(node: NodeId): Promise<void>;
+
+  tick(node: NodeId): Promise<void>;
+  step(node: NodeId, msg: Message): Promise<Outcome>;
+  campaign(node: NodeId): Promise<Outcome>;
+  propose(node: NodeId, data: Uint8Array): Promise<Outcome>;
+  proposeConfChange(node: NodeId, cc: ConfChange): Promise<Outcome>;
+  readIndex(node: NodeId, ctx: Uint8Array): Promise<Outcome>;
+  transferLeader(node: NodeId, to: NodeId): Promise<Outcome>;
+  forgetLeader(node: NodeId): Promise<Outcome>;
+  reportUnreachable(node: NodeId, peer: NodeId): Promise<Outcome>;
+  reportSnapshot(node: NodeId, peer: NodeId, failed: boolean): Promise<Outcome>;
+  /** Pin the randomized election timeout (capability pin_election_timeout). */
+  setRandomizedElectionTimeout(node: NodeId, ticks: number): Promise<void>;
+
+  /** The next Ready, or null when the node has none. */
+  ready(node: NodeId): Promise<Ready | null>;
+  /**
+   * Synchronous storage mode: the harness has recorded the last Ready's hard state, snapshot and
+   * entries as durable; the driver writes them to its own storage, applies the committed entries
+   * (conf changes through the implementation's apply call) and advances.
+   */
+  advance(node: NodeId): Promise<Applied>;
+  /** Async storage mode: perform one MsgStorageAppend (the harness delivers its responses). */
+  storageAppend(node: NodeId, msg: Message): Promise<void>;
+  /** Async storage mode: perform one MsgStorageApply (the harness delivers its responses). */
+  storageApply(node: NodeId, msg: Message): Promise<Applied>;
+  /** The application compacts the node's storage: entries up to `index` are dropped. */
+  compact(node: NodeId, index: Index): Promise<void>;
+
+  status(node: NodeId): Promise<Status>;
+  close(): Promise<void>;
+}

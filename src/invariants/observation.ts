@@ -1,0 +1,105 @@
+// What the invariant checker sees after every harness step (research/tla.md §5.0).
+// The harness builds these from driver outputs; the checker never talks to a driver.
+
+export type NodeKey = number;
+
+export type EntryKind = "normal" | "config" | "noop";
+
+export interface EntryObs {
+  readonly index: number;
+  readonly term: number;
+  readonly kind: EntryKind;
+  /** Content digest (type + data); equal digests mean equal entries. */
+  readonly digest: string;
+  /** For config entries: does it enter a joint config, leave one, or change it simply. */
+  readonly confChange?: "enter_joint" | "leave_joint" | "simple" | undefined;
+}
+
+export type RoleObs = "follower" | "precandidate" | "candidate" | "leader";
+
+export interface ConfigObs {
+  readonly voters: readonly NodeKey[];
+  readonly votersOutgoing: readonly NodeKey[];
+  readonly learners: readonly NodeKey[];
+}
+
+/**
+ * A node's log as the harness knows it: everything the node handed out for persistence
+ * (Ready.entries / snapshot, or MsgStorageAppend), with etcd's truncate-and-append semantics.
+ * Views are shared, not copied per step: `written` and `truncatedAfter` say what changed.
+ */
+export interface LogObs {
+  /** (index, term) of the snapshot the log starts after; firstIndex = snapIndex + 1. */
+  readonly snapIndex: number;
+  readonly snapTerm: number;
+  readonly lastIndex: number;
+  /** Entry at index, for snapIndex < index <= lastIndex. */
+  entry(index: number): EntryObs | undefined;
+}
+
+export interface LogDelta {
+  /** Set when this step cut the log: every entry above this index was dropped first. */
+  readonly truncatedAfter?: number | undefined;
+  /** Entries appended (possibly after a truncation) during this step, in index order. */
+  readonly written: readonly EntryObs[];
+  /** Set when a snapshot was installed during this step (the log restarts after it). */
+  readonly snapshotInstalled?: { readonly index: number; readonly term: number } | undefined;
+}
+
+export interface NodeObs {
+  readonly id: NodeKey;
+  /** +1 on every restart the harness performs. */
+  readonly incarnation: number;
+  /** False while crashed (the fields then show the durable state). */
+  readonly up: boolean;
+  readonly term: number;
+  /** 0 = no vote. */
+  readonly vote: NodeKey;
+  readonly role: RoleObs;
+  /** 0 = no known leader. */
+  readonly leader: NodeKey;
+  readonly commit: number;
+  readonly applied: number;
+  readonly config: ConfigObs;
+  readonly log: LogObs;
+  /** Highest index acknowledged durable by the harness (optional durability checks). */
+  readonly durableLastIndex: number;
+}
+
+export interface StepObs {
+  /** 0-based index of the harness step. */
+  readonly step: number;
+  /** Every known node, after the step. */
+  readonly nodes: ReadonlyMap<NodeKey, NodeObs>;
+  /** Log changes of this step, per node (absent = unchanged). */
+  readonly logDeltas: ReadonlyMap<NodeKey, LogDelta>;
+  /** Entries newly applied in this step, per node, in order. */
+  readonly applied: ReadonlyMap<NodeKey, readonly EntryObs[]>;
+  /** Nodes restarted (incarnation bumped) in this step. */
+  readonly restarted: readonly NodeKey[];
+  /** Messages delivered (stepped into a node) in this step. */
+  readonly delivered: readonly { readonly from: NodeKey; readonly to: NodeKey; readonly type: string; readonly term: number }[];
+  /** Logical time in ticks since the run started (per node ticks are in `ticks`). */
+  readonly ticks: ReadonlyMap<NodeKey, number>;
+  /** Client proposals acknowledged in this step (applied by the node that accepted them). */
+  readonly acked?: readonly { readonly digest: string; readonly index: number }[] | undefined;
+}
+
+export interface Violation {
+  readonly invariant: string;
+  readonly message: string;
+  readonly nodes: readonly NodeKey[];
+}
+
+export interface Invariant {
+  readonly id: string;
+  readonly name: string;
+  readonly definition: string;
+  readonly tla: string;
+}
+
+/** Incremental checker: feed it every step in order; it keeps the history it needs. */
+export interface InvariantChecker {
+  readonly invariants: readonly Invariant[];
+  check(step: StepObs): readonly Violation[];
+}
