@@ -78,7 +78,14 @@ export interface StepObs {
   /** Nodes restarted (incarnation bumped) in this step. */
   readonly restarted: readonly NodeKey[];
   /** Messages delivered (stepped into a node) in this step. */
-  readonly delivered: readonly { readonly from: NodeKey; readonly to: NodeKey; readonly type: string; readonly term: number }[];
+  readonly delivered: readonly {
+    readonly from: NodeKey;
+    readonly to: NodeKey;
+    readonly type: string;
+    readonly term: number;
+    /** For responses (MsgVoteResp, MsgPreVoteResp, MsgAppResp...): the reject flag, when known. */
+    readonly reject?: boolean | undefined;
+  }[];
   /** Logical time in ticks since the run started (per node ticks are in `ticks`). */
   readonly ticks: ReadonlyMap<NodeKey, number>;
   /** Client proposals acknowledged in this step (applied by the node that accepted them). */

@@ -1,0 +1,217 @@
+// Per-step view handed to every invariant: each node's current observation next to what the
+// checker remembers of the previous step, its log change, and how the step relates the two
+// (same incarnation, crash, restart). Also owns the checker's long-lived state.
+import { History } from "./history.js";
+import { LogMirror, type LogChange } from "./mirror.js";
+import type {
+  ConfigObs,
+  EntryObs,
+  Invariant,
+  NodeKey,
+  NodeObs,
+  RoleObs,
+  StepObs,
+  Violation,
+} from "./observation.js";
+import { sameConfig } from "./quorum.js";
+
+/** What the checker keeps of a node after a step (LogObs views are shared, so only scalars). */
+export interface NodeSnap {
+  readonly incarnation: number;
+  readonly up: boolean;
+  readonly term: number;
+  readonly vote: NodeKey;
+  readonly role: RoleObs;
+  readonly leader: NodeKey;
+  readonly commit: number;
+  readonly applied: number;
+  readonly config: ConfigObs;
+  readonly snapIndex: number;
+  readonly lastIndex: number;
+  readonly durableLastIndex: number;
+  readonly ticks: number | undefined;
+}
+
+export type Delivered = StepObs["delivered"][number];
+
+export interface NodeStep {
+  readonly id: NodeKey;
+  readonly cur: NodeObs;
+  /** Undefined the first time the node is seen. */
+  readonly prev: NodeSnap | undefined;
+  /** Up at s−1 and at s in the same incarnation: nothing in memory can have been lost. */
+  readonly continuous: boolean;
+  /** Up at s−1, and down or in a new incarnation at s: non-durable state may be gone. */
+  readonly crashed: boolean;
+  /** Up at s, and down or in an older incarnation at s−1. */
+  readonly restarted: boolean;
+  readonly log: LogMirror;
+  readonly change: LogChange;
+  readonly applied: readonly EntryObs[];
+  /** Messages stepped into this node during the step. */
+  readonly delivered: readonly Delivered[];
+  /** The node's tick counter moved during the step. */
+  readonly ticked: boolean;
+  readonly configChanged: boolean;
+  /** Leader at s, and not a leader of the same term in the same incarnation at s−1. */
+  readonly becameLeader: boolean;
+}
+
+export interface CheckerOptions {
+  /** Report only these invariant ids (all are still evaluated, so history stays complete). */
+  readonly only?: readonly string[] | undefined;
+  /** Report every invariant except these ids (e.g. reconfig-discipline with DisableConfChangeValidation). */
+  readonly except?: readonly string[] | undefined;
+  /**
+   * Set when the nodes run with CheckQuorum: enables the lease (leader stickiness) part of
+   * check-quorum, which needs the election timeout in ticks.
+   */
+  readonly checkQuorum?: { readonly electionTick: number } | undefined;
+}
+
+/** Long-lived checker state: history variables, log mirrors, per-invariant bookkeeping. */
+export class CheckerState {
+  readonly history = new History();
+  readonly prev = new Map<NodeKey, NodeSnap>();
+  readonly mirrors = new Map<NodeKey, LogMirror>();
+  /** committed-agreement: highest index of each node's log already compared with HC. */
+  readonly agreedUpTo = new Map<NodeKey, number>();
+  /** leader-completeness: the term in which each leader's log was fully compared with HC. */
+  readonly completenessChecked = new Map<NodeKey, { term: number; incarnation: number }>();
+  /** acked-durability: same, against acknowledged client operations. */
+  readonly ackedChecked = new Map<NodeKey, { term: number; incarnation: number }>();
+  /** check-quorum: when each follower last heard from its leader (tick count before that step). */
+  readonly lastHeard = new Map<NodeKey, { leader: NodeKey; term: number; tick: number }>();
+  /** check-quorum: the term of a campaign a node started because of MsgTimeoutNow (forced votes). */
+  readonly transferTerm = new Map<NodeKey, number>();
+  /** term-monotonic / commit-monotonic: durable values last shown while the node was down. */
+  readonly durableFloor = new Map<NodeKey, { term: number; commit: number }>();
+  /** config-well-formed: nodes that have had a non-empty voter set. */
+  readonly configInitialised = new Set<NodeKey>();
+
+  constructor(readonly options: CheckerOptions) {}
+}
+
+export class StepContext {
+  readonly nodes: NodeStep[] = [];
+  readonly byId = new Map<NodeKey, NodeStep>();
+  /** max_n term_n after the step (ct for newly committed indices). */
+  readonly maxTerm: number;
+  readonly violations: Violation[] = [];
+
+  constructor(
+    readonly obs: StepObs,
+    readonly state: CheckerState,
+  ) {
+    const ids = [...obs.nodes.keys()].sort((a, b) => a - b);
+    let maxTerm = 0;
+    for (const id of ids) {
+      const cur = obs.nodes.get(id)!;
+      maxTerm = Math.max(maxTerm, cur.term);
+      let log = state.mirrors.get(id);
+      if (log === undefined) state.mirrors.set(id, (log = new LogMirror()));
+      const change = log.update(obs.logDeltas.get(id), cur.log);
+      state.history.countLive(change.removed, -1);
+      state.history.countLive(change.compacted, -1);
+      state.history.countLive(
+        change.written.map((w) => w.entry),
+        1,
+      );
+      const prev = state.prev.get(id);
+      const sameInc = prev !== undefined && prev.incarnation === cur.incarnation;
+      const continuous = prev !== undefined && prev.up && cur.up && sameInc;
+      const crashed = prev !== undefined && prev.up && (!cur.up || !sameInc);
+      const restarted = prev !== undefined && cur.up && (!prev.up || !sameInc);
+      const ticks = obs.ticks.get(id);
+      const n: NodeStep = {
+        id,
+        cur,
+        prev,
+        continuous,
+        crashed,
+        restarted,
+        log,
+        change,
+        applied: obs.applied.get(id) ?? [],
+        delivered: obs.delivered.filter((m) => m.to === id),
+        ticked: prev !== undefined && ticks !== undefined && prev.ticks !== undefined && ticks !== prev.ticks,
+        configChanged: prev !== undefined && !sameConfig(prev.config, cur.config),
+        becameLeader:
+          cur.up && cur.role === "leader" && !(continuous && prev.role === "leader" && prev.term === cur.term),
+      };
+      this.nodes.push(n);
+      this.byId.set(id, n);
+    }
+    this.maxTerm = maxTerm;
+    for (const n of this.nodes) if (n.crashed) this.retractLost(n);
+  }
+
+  report(inv: Invariant, message: string, nodes: readonly NodeKey[]): void {
+    this.violations.push({ invariant: inv.id, message: `step ${this.obs.step}: ${message}`, nodes });
+  }
+
+  /** Up nodes whose role is leader. */
+  *leaders(): Iterable<NodeStep> {
+    for (const n of this.nodes) if (n.cur.up && n.cur.role === "leader") yield n;
+  }
+
+  /** Does node n currently hold entry (index, term, digest), counting a compacted index as held? */
+  holds(n: NodeStep, index: number, e: { term: number; digest: string }): boolean {
+    if (index <= n.log.snapIndex) return true;
+    const mine = n.log.at(index);
+    return mine !== undefined && mine.term === e.term && mine.digest === e.digest;
+  }
+
+  /**
+   * A crash loses what was never durable; history learned only from that lost in-memory state
+   * must not convict the node's next incarnation. What the node shows now (its durable state, or
+   * its restarted state) says what survived. A vote or term that was durable cannot be lost
+   * without vote-once / term-monotonic noticing when the node comes back.
+   */
+  private retractLost(n: NodeStep): void {
+    const h = this.state.history;
+    const votes = h.votes.get(n.id);
+    if (votes !== undefined) {
+      for (const t of [...votes.keys()]) {
+        if (t > n.cur.term || (t === n.cur.term && n.cur.vote === 0)) votes.delete(t);
+      }
+    }
+    for (const [t, l] of [...h.leaders]) if (l === n.id && t > n.cur.term) h.leaders.delete(t);
+    for (const e of n.change.removed) {
+      const elsewhere = this.nodes.some((m) => m !== n && m.log.termAt(e.index) === e.term);
+      if (!elsewhere) h.removeEntryRecord(e.index, e.term);
+    }
+  }
+
+  /** Remember this step's scalars for the next one. */
+  finish(): void {
+    for (const n of this.nodes) {
+      const c = n.cur;
+      this.state.prev.set(n.id, {
+        incarnation: c.incarnation,
+        up: c.up,
+        term: c.term,
+        vote: c.vote,
+        role: c.role,
+        leader: c.leader,
+        commit: c.commit,
+        applied: c.applied,
+        config: {
+          voters: [...c.config.voters],
+          votersOutgoing: [...c.config.votersOutgoing],
+          learners: [...c.config.learners],
+        },
+        snapIndex: c.log.snapIndex,
+        lastIndex: c.log.lastIndex,
+        durableLastIndex: c.durableLastIndex,
+        ticks: this.obs.ticks.get(n.id),
+      });
+      if (!c.up) this.state.durableFloor.set(n.id, { term: c.term, commit: c.commit });
+    }
+  }
+}
+
+/** An invariant with its check; checks read and update the state through the context. */
+export interface InvariantDef extends Invariant {
+  check(ctx: StepContext): void;
+}

@@ -1,0 +1,34 @@
+// PreVote (raft thesis §9.6, etcd): probing an election never changes anyone's term or vote.
+import type { InvariantDef, StepContext } from "./context.js";
+
+export const preVote: InvariantDef = {
+  id: "prevote",
+  name: "PreVoteProperties",
+  definition:
+    "Becoming or staying pre-candidate leaves term and vote unchanged; a step that only delivers PreVote requests to a node (no tick, no config change) changes neither its term, vote nor role; a step that only delivers PreVote responses changes its term only to become candidate of term+1, or follower of a term carried by a response not known to be granted.",
+  tla: "raft thesis leaderelection/prevote.tex; ccfraft.tla BecomePreVoteCandidate (no term change); etcd raft.go Step (never change term on MsgPreVote)",
+  check(ctx: StepContext): void {
+    for (const n of ctx.nodes) {
+      const p = n.prev;
+      const c = n.cur;
+      if (!n.continuous || p === undefined) continue;
+      if (c.role === "precandidate" && p.role !== "leader" && (c.term !== p.term || c.vote !== p.vote)) {
+        ctx.report(this, `node ${n.id} became pre-candidate moving term ${p.term}→${c.term}, vote ${p.vote}→${c.vote}`, [n.id]);
+        continue;
+      }
+      const msgs = n.delivered;
+      if (msgs.length === 0 || n.ticked) continue;
+      if (msgs.every((m) => m.type === "MsgPreVote") && !n.configChanged) {
+        if (c.term !== p.term || c.vote !== p.vote || c.role !== p.role) {
+          ctx.report(this, `node ${n.id} handling PreVote requests went from term ${p.term}/vote ${p.vote}/${p.role} to term ${c.term}/vote ${c.vote}/${c.role}`, [n.id]);
+        }
+      } else if (msgs.every((m) => m.type === "MsgPreVoteResp") && c.term !== p.term) {
+        const won = c.role === "candidate" && c.term === p.term + 1 && c.vote === n.id;
+        const rejected = c.role === "follower" && msgs.some((m) => m.term === c.term && m.reject !== false);
+        if (!won && !rejected) {
+          ctx.report(this, `node ${n.id} handling PreVote responses moved from term ${p.term} to term ${c.term} as ${c.role}`, [n.id]);
+        }
+      }
+    }
+  },
+};

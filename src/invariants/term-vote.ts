@@ -1,0 +1,47 @@
+// Persistent per-node state: currentTerm never goes back, and a node votes at most once per term.
+import type { InvariantDef, StepContext } from "./context.js";
+
+export const termMonotonic: InvariantDef = {
+  id: "term-monotonic",
+  name: "TermMonotonic",
+  definition:
+    "A node's term never decreases within an incarnation, a restarted node comes back with at least the durable term it showed while down, and the durable term shown at a crash is at least the one shown at the previous crash.",
+  tla: "raft thesis Appendix B Lemma 1 (currentTerm monotone); CCF ccfraft.tla MonotonicTermProp; etcdraft.tla Restart restores currentTerm from durableState",
+  check(ctx: StepContext): void {
+    for (const n of ctx.nodes) {
+      const p = n.prev;
+      if (p === undefined || n.cur.term >= p.term) continue;
+      if (n.continuous) {
+        ctx.report(this, `node ${n.id} term went from ${p.term} to ${n.cur.term}`, [n.id]);
+      } else if (!p.up) {
+        ctx.report(this, `node ${n.id} came back with term ${n.cur.term} below its durable term ${p.term}`, [n.id]);
+      } else {
+        const floor = ctx.state.durableFloor.get(n.id);
+        if (floor !== undefined && n.cur.term < floor.term) {
+          ctx.report(this, `node ${n.id} crashed with durable term ${n.cur.term} below an earlier durable term ${floor.term}`, [n.id]);
+        }
+      }
+    }
+  },
+};
+
+export const voteOnce: InvariantDef = {
+  id: "vote-once",
+  name: "VoteOnce / VotePersisted",
+  definition:
+    "Within a term a node's vote, once cast, never changes and is never cleared, across restarts too; votes held only in memory and lost by a crash are forgotten (they were never sent).",
+  tla: "raft.tla HandleRequestVoteRequest grants only if votedFor ∈ {Nil, j}; etcdraft.tla BecomeFollowerOfTerm resets votedFor only on a term change; ongardie/raft.tla PR #5 (term/vote not persisted)",
+  check(ctx: StepContext): void {
+    const h = ctx.state.history;
+    for (const n of ctx.nodes) {
+      const { term, vote } = n.cur;
+      const seen = h.vote(n.id, term);
+      if (vote !== 0) {
+        if (seen === undefined) h.setVote(n.id, term, vote);
+        else if (seen !== vote) ctx.report(this, `node ${n.id} voted for ${seen} and then for ${vote} in term ${term}`, [n.id]);
+      } else if (seen !== undefined) {
+        ctx.report(this, `node ${n.id} lost its vote for ${seen} in term ${term}`, [n.id]);
+      }
+    }
+  },
+};

@@ -1,0 +1,74 @@
+import { describe, expect, test } from "vitest";
+import { digestOf, Scenario } from "./scenario.js";
+
+/** Leader 1 of term 1 with an operation "op" committed at index 2 on nodes 1 and 2, applied and acknowledged. */
+function ackedOp(): Scenario {
+  const s = new Scenario([1, 2, 3]);
+  expect(s.elect(1, 1, [2])).toEqual([]);
+  s.append(1, { term: 1, digest: "op" });
+  expect(s.commitOn(1, [2], 2)).toEqual([]);
+  s.apply(1, 2).ack("op", 2);
+  expect(s.step()).toEqual([]);
+  return s;
+}
+
+describe("acked-durability", () => {
+  test("the newest leader lacking an acknowledged operation fires", () => {
+    const s = ackedOp();
+    // Node 3 never received the operation; it also lacks the committed entries.
+    expect(s.elect(3, 2, [2])).toEqual(["acked-durability", "leader-completeness"]);
+  });
+
+  test("an operation compacted into the leader's snapshot, or missing from a deposed leader, is legal", () => {
+    const s = ackedOp();
+    s.compact(1, 2);
+    expect(s.step()).toEqual([]);
+    // Node 3 (without the operation) campaigns in term 5: leader 1 of term 1 is now deposed.
+    s.set(3, { role: "candidate", term: 5, vote: 3, leader: 0 });
+    expect(s.step()).toEqual([]);
+  });
+});
+
+describe("state-machine-safety", () => {
+  test("applying an index twice fires", () => {
+    const s = ackedOp();
+    s.applied(1, s.node(1).log.entry(2)!);
+    expect(s.step()).toEqual(["state-machine-safety"]);
+  });
+
+  test("skipping an index fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(2, { term: 1, commit: 3 }).append(2, 1, 1, 1);
+    expect(s.step()).toEqual([]);
+    s.applied(2, s.node(2).log.entry(1)!, s.node(2).log.entry(3)!).set(2, { applied: 3 });
+    expect(s.step()).toEqual(["state-machine-safety"]);
+  });
+
+  test("applying an entry other than the committed one fires", () => {
+    const s = ackedOp();
+    s.apply(2, 1).applied(2, { index: 2, term: 1, kind: "normal", digest: "forged" }).set(2, { applied: 2 });
+    expect(s.step()).toEqual(["state-machine-safety"]);
+  });
+
+  test("a snapshot install jumps applied, and a restart re-applies the same entries", () => {
+    const s = ackedOp();
+    s.append(1, 1).replicate(1, 2);
+    expect(s.step()).toEqual([]);
+    s.set(1, { commit: 3 }).set(2, { commit: 3 });
+    expect(s.step()).toEqual([]);
+    s.compact(1, 3).set(3, { term: 1, leader: 1, commit: 3, applied: 3 }).installSnapshot(3, 3, 1);
+    expect(s.step()).toEqual([]);
+    s.append(1, 1).replicate(1, 3).set(1, { commit: 4 }).set(3, { commit: 4 }).apply(3, 4);
+    expect(s.step()).toEqual([]);
+    s.apply(2, 3);
+    expect(s.step()).toEqual([]);
+    s.crash(2);
+    expect(s.step()).toEqual([]);
+    s.restart(2, { applied: 0 });
+    expect(s.step()).toEqual([]);
+    s.apply(2, 2);
+    expect(s.step()).toEqual([]);
+    expect(s.node(2).log.entry(2)?.digest).toBe("op");
+    expect(digestOf(1, 1)).toBe(s.node(2).log.entry(1)?.digest);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, test } from "vitest";
+import { Scenario } from "./scenario.js";
+
+describe("durability", () => {
+  test("a leader committing beyond its durable log fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    s.replicate(1, 2).set(2, { leader: 1 }).set(1, { durableLastIndex: 0 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { commit: 1 });
+    expect(s.step()).toEqual(["durability"]);
+  });
+
+  test("a crash losing durable entries fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(2, { term: 1 }).append(2, 1, 1);
+    expect(s.step()).toEqual([]);
+    s.truncate(2, 1).crash(2); // both entries had been acknowledged durable
+    expect(s.step()).toEqual(["durability"]);
+  });
+
+  test("a crash loses only the non-durable tail, and the restart restores term and vote", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(2, { term: 1, vote: 1 }).append(2, 1);
+    expect(s.step()).toEqual([]);
+    s.append(2, 1).set(2, { durableLastIndex: 1 });
+    expect(s.step()).toEqual([]);
+    s.crash(2);
+    expect(s.step()).toEqual([]);
+    expect(s.node(2).log.lastIndex).toBe(1);
+    s.restart(2);
+    expect(s.step()).toEqual([]);
+  });
+});

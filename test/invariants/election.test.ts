@@ -1,0 +1,123 @@
+import { describe, expect, test } from "vitest";
+import { Scenario } from "./scenario.js";
+
+describe("election-safety", () => {
+  test("a second leader of the same term fires, even after the first stepped down", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 2, [2])).toEqual([]);
+    s.set(1, { role: "follower", leader: 0 }).tick(1);
+    expect(s.step()).toEqual([]);
+    s.set(3, { role: "candidate", term: 2, vote: 3 });
+    expect(s.step()).toEqual([]);
+    s.set(3, { role: "leader", leader: 3 });
+    // Node 3 has only its own vote, names itself while node 1 led term 2, and lacks node 1's
+    // entry of term 2.
+    expect(s.step()).toEqual(["election-quorum", "election-safety", "leader-current-term-entries", "leader-knowledge"]);
+  });
+
+  test("a stale leader of term 2 next to the leader of term 3 is legal", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 2, [2])).toEqual([]);
+    expect(s.elect(3, 3, [2])).toEqual([]);
+    expect(s.node(1).role).toBe("leader");
+  });
+});
+
+describe("election-quorum", () => {
+  test("winning with one vote of five fires", () => {
+    const s = new Scenario([1, 2, 3, 4, 5]);
+    expect(s.elect(1, 1, [2])).toEqual(["election-quorum"]);
+  });
+
+  test("a joint config needs a majority of the outgoing voters too", () => {
+    const s = new Scenario([1, 2, 3, 4, 5]);
+    for (const id of [1, 2, 3, 4, 5]) s.set(id, { config: { voters: [1, 2, 3], votersOutgoing: [3, 4, 5] } });
+    expect(s.step()).toEqual([]);
+    expect(s.elect(1, 1, [2])).toEqual(["election-quorum"]);
+  });
+
+  test("a learner's vote does not count towards the quorum", () => {
+    const s = new Scenario([1, 2, 3, 4]);
+    for (const id of [1, 2, 3, 4]) s.set(id, { config: { voters: [1, 2, 3], learners: [4] } });
+    expect(s.step()).toEqual([]);
+    expect(s.elect(1, 1, [4])).toEqual(["election-quorum"]);
+  });
+
+  test("a learner may vote (etcd) alongside a real quorum", () => {
+    const s = new Scenario([1, 2, 3, 4]);
+    for (const id of [1, 2, 3, 4]) s.set(id, { config: { voters: [1, 2, 3], learners: [4] } });
+    expect(s.step()).toEqual([]);
+    expect(s.elect(1, 1, [2, 4])).toEqual([]);
+  });
+});
+
+describe("leader-knowledge", () => {
+  test("a follower naming a node that did not lead its term fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 2, [2])).toEqual([]);
+    s.set(3, { term: 2, leader: 2 });
+    expect(s.step()).toEqual(["leader-knowledge"]);
+  });
+
+  test("followers may keep naming a leader that has since stepped down, and forget it on a new term", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 2, [2])).toEqual([]);
+    s.set(2, { leader: 1 }).set(3, { term: 2, leader: 1 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { role: "follower", leader: 0 }).tick(1);
+    expect(s.step()).toEqual([]);
+    s.set(3, { term: 3, leader: 0 });
+    expect(s.step()).toEqual([]);
+  });
+});
+
+describe("role-consistency", () => {
+  test("a candidate that has not voted for itself fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { role: "candidate", term: 1 });
+    expect(s.step()).toEqual(["role-consistency"]);
+  });
+
+  test("a learner starting a campaign fires", () => {
+    const s = new Scenario([1, 2, 3, 4]);
+    for (const id of [1, 2, 3, 4]) s.set(id, { config: { voters: [1, 2, 3], learners: [4] } });
+    expect(s.step()).toEqual([]);
+    s.set(4, { role: "candidate", term: 1, vote: 4 });
+    expect(s.step()).toEqual(["role-consistency"]);
+  });
+
+  test("a leader turning candidate fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    s.set(1, { role: "candidate", term: 2, leader: 0 });
+    expect(s.step()).toEqual(["role-consistency"]);
+  });
+
+  test("a single voter may go from follower to leader in one step, and restarts as follower", () => {
+    const s = new Scenario([1]);
+    s.set(1, { role: "leader", term: 1, vote: 1, leader: 1 }).append(1, 1);
+    expect(s.step()).toEqual([]);
+    s.crash(1);
+    expect(s.step()).toEqual([]);
+    s.restart(1);
+    expect(s.step()).toEqual([]);
+  });
+});
+
+describe("candidate-term-not-in-log", () => {
+  test("a candidate holding a quorum of votes while an entry of its term exists fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { term: 2 }).append(1, 2);
+    expect(s.step()).toEqual([]);
+    s.set(3, { role: "candidate", term: 2, vote: 3 }).set(2, { term: 2, vote: 3 });
+    expect(s.step()).toEqual(["candidate-term-not-in-log"]);
+  });
+
+  test("entries of the term appear only once the candidate is leader", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(3, { role: "candidate", term: 2, vote: 3 }).set(2, { term: 2, vote: 3 });
+    expect(s.step()).toEqual([]);
+    s.set(3, { role: "leader", leader: 3 }).append(3, 2);
+    expect(s.step()).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, test } from "vitest";
+import { Scenario } from "./scenario.js";
+
+describe("prevote", () => {
+  test("a pre-candidate raising its term fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { term: 1 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { role: "precandidate", term: 2 }).tick(1);
+    expect(s.step()).toEqual(["prevote"]);
+  });
+
+  test("granting a PreVote by recording a vote fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(2, { term: 1 });
+    expect(s.step()).toEqual([]);
+    s.deliver(3, 2, "MsgPreVote", 2).set(2, { term: 2, vote: 3 });
+    expect(s.step()).toEqual(["prevote"]);
+  });
+
+  test("a granted PreVote response turning the pre-candidate into a follower of term+1 fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { term: 1 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { role: "precandidate" }).tick(1);
+    expect(s.step()).toEqual([]);
+    s.deliver(2, 1, "MsgPreVoteResp", 2, false).set(1, { role: "follower", term: 2 });
+    expect(s.step()).toEqual(["prevote"]);
+  });
+
+  test("a PreVote request carrying term+1 leaves the receiver alone; winning makes a candidate of term+1", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { term: 1 }).set(2, { term: 1 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { role: "precandidate" }).tick(1);
+    expect(s.step()).toEqual([]);
+    s.deliver(1, 2, "MsgPreVote", 2);
+    expect(s.step()).toEqual([]);
+    s.deliver(2, 1, "MsgPreVoteResp", 2, false).set(1, { role: "candidate", term: 2, vote: 1 });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a rejected PreVote response carrying a higher term makes the pre-candidate a follower of it", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { term: 1 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { role: "precandidate" }).tick(1);
+    expect(s.step()).toEqual([]);
+    s.deliver(2, 1, "MsgPreVoteResp", 4, true).set(1, { role: "follower", term: 4 });
+    expect(s.step()).toEqual([]);
+  });
+});
