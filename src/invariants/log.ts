@@ -8,7 +8,7 @@ export const logWellFormed: InvariantDef = {
   id: "log-well-formed",
   name: "LogWellFormed",
   definition:
-    "Log indices are contiguous, entry terms are ≥ 1, never decrease along the log and never exceed the node's term; on a running node snapIndex ≤ commit ≤ lastIndex and applied ≤ commit.",
+    "Log indices are contiguous, entry terms are ≥ 1, never decrease along the log and never exceed the node's term (entries above the snapshot; a bootstrap snapshot may carry term 1 on a node at term 0); on a running node snapIndex ≤ commit ≤ lastIndex and applied ≤ commit.",
   tla: "raft thesis Lemmas 6–7; ccfraft.tla MonoLogInv; etcd PR #381 CommitIndexBoundInv, AppliedBoundInv, SnapshotCommitConsistencyInv, LogTermMonotonic, TermNeverZeroInLogInv, CurrentTermAtLeastLogTerm",
   check(ctx: StepContext): void {
     for (const n of ctx.nodes) {
@@ -21,7 +21,9 @@ export const logWellFormed: InvariantDef = {
           ctx.report(this, `node ${n.id} wrote entry ${e.index} of term ${e.term} after an entry of term ${w.prevTerm}`, [n.id]);
         }
       }
-      const lastTerm = n.log.termAt(n.log.lastIndex) ?? 0;
+      // Only entries above the snapshot: a bootstrap snapshot (etcd's add-nodes index=N, term 1)
+      // legitimately carries a term above a fresh node's term 0.
+      const lastTerm = n.log.lastIndex > n.log.snapIndex ? (n.log.termAt(n.log.lastIndex) ?? 0) : 0;
       if (lastTerm > c.term) ctx.report(this, `node ${n.id} holds an entry of term ${lastTerm} above its term ${c.term}`, [n.id]);
       if (!c.up) continue;
       if (c.commit > n.log.lastIndex) ctx.report(this, `node ${n.id} commit ${c.commit} is above its last index ${n.log.lastIndex}`, [n.id]);

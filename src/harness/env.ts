@@ -1,0 +1,397 @@
+// The harness's model of a cluster under test, following etcd's rafttest InteractionEnv: per-node
+// durable storage, storage-thread work queues and application state; one network queue; one PRNG.
+// Every operation appends the output events it produced to `events` (what `expect:` compares).
+import type { Applied, ConfState, Driver, Entry, Message, NodeConfig, NodeId, Ready, Snapshot, Status } from "../driver/types.js";
+import type { EntryObs } from "../invariants/observation.js";
+import type { NodeConfigYaml, Yaml, YamlMap } from "../trace/types.js";
+import { AppenderHistory } from "./appender.js";
+import { applyYamlConfig, type BaseConfig } from "./config.js";
+import { decodeConfChangeEntry } from "./confchange-text.js";
+import { entryToYaml, messageToYaml, readyToYaml, statusToYaml } from "./describe.js";
+import { DurableStore, EMPTY_CONF_STATE, isEmptyHardState, isEmptySnapshot } from "./durable.js";
+import { entryObs, LogView } from "./logview.js";
+import { isLocalTarget, Network, type MsgFilter } from "./network.js";
+import type { Prng } from "./prng.js";
+
+/** A step the harness cannot carry out as written (reported against the step's line). */
+export class HarnessError extends Error {}
+/** The driver failed (threw, exited, broke the protocol). */
+export class DriverFailure extends Error {}
+
+/** Upper bound on stabilize rounds: a livelock is a failure, not a hang. */
+export const MAX_STABILIZE_ROUNDS = 10_000;
+
+export interface NodeRec {
+  readonly id: NodeId;
+  base: BaseConfig;
+  config: NodeConfig;
+  up: boolean;
+  incarnation: number;
+  readonly durable: DurableStore;
+  history: AppenderHistory;
+  readonly log: LogView;
+  appendWork: Message[];
+  applyWork: Message[];
+  readStates: { index: number; ctx: Uint8Array }[];
+  ticks: number;
+  status?: Status | undefined;
+}
+
+export class Env {
+  readonly nodes: NodeRec[] = [];
+  readonly net = new Network();
+  events: Yaml[] = [];
+  // What the current step did, for the invariant checker.
+  applied = new Map<NodeId, EntryObs[]>();
+  delivered: { from: NodeId; to: NodeId; type: string; term: number }[] = [];
+  restarted: NodeId[] = [];
+  touched = new Set<NodeId>();
+
+  constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig) {}
+
+  beginStep(): void {
+    this.events = [];
+    this.applied = new Map();
+    this.delivered = [];
+    this.restarted = [];
+    this.touched = new Set();
+    for (const n of this.nodes) n.log.beginStep();
+  }
+
+  node(id: NodeId): NodeRec {
+    const n = this.nodes[id - 1];
+    if (n === undefined) throw new HarnessError(`node ${id} does not exist`);
+    return n;
+  }
+
+  private upNode(id: NodeId): NodeRec {
+    const n = this.node(id);
+    if (!n.up) throw new HarnessError(`node ${id} is crashed; restart it first`);
+    this.touched.add(id);
+    return n;
+  }
+
+  /** Calls the driver; anything it throws is a driver failure, not a trace failure. */
+  async call<T>(what: string, f: (d: Driver) => Promise<T>): Promise<T> {
+    try {
+      return await f(this.driver);
+    } catch (e) {
+      if (e instanceof HarnessError || e instanceof DriverFailure) throw e;
+      throw new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private nodeSeed(id: NodeId, incarnation: number): number {
+    return this.prng.derive(id, incarnation).nextU32();
+  }
+
+  // --- setup and faults -------------------------------------------------------------------
+
+  async addNodes(a: YamlMap): Promise<void> {
+    const count = a["count"] as number;
+    const ids = (k: string): number[] => (a[k] as number[] | undefined) ?? [];
+    const index = a["index"] as number | undefined;
+    const content = a["content"] as string | undefined;
+    const bootstrap = ["voters", "learners", "voters_outgoing", "learners_next"].some((k) => ids(k).length > 0)
+      || a["auto_leave"] === true || (index ?? 0) > 0 || (content ?? "") !== "";
+    if (bootstrap && (index ?? 0) <= 1) throw new HarnessError("index must be > 1 when add-nodes bootstraps from a snapshot");
+    const snap: Snapshot | undefined = bootstrap ? {
+      data: new Uint8Array(Buffer.from(content ?? "", "utf8")),
+      metadata: {
+        index: index ?? 0,
+        term: 1,
+        confState: { voters: ids("voters"), learners: ids("learners"), votersOutgoing: ids("voters_outgoing"), learnersNext: ids("learners_next"), autoLeave: a["auto_leave"] === true },
+      },
+    } : undefined;
+    const base = applyYamlConfig(this.defaults, a["config"] as NodeConfigYaml | undefined);
+    for (let i = 0; i < count; i++) {
+      const id = this.nodes.length + 1;
+      const durable = new DurableStore();
+      if (snap !== undefined) durable.applySnapshot(snap);
+      const config: NodeConfig = { ...base, applied: snap?.metadata.index ?? 0, seed: this.nodeSeed(id, 0) };
+      const rec: NodeRec = {
+        id, base, config, up: true, incarnation: 0, durable, history: new AppenderHistory(snap), log: new LogView(),
+        appendWork: [], applyWork: [], readStates: [], ticks: 0,
+      };
+      rec.log.resetTo(durable.snapIndex, durable.snapTerm, []);
+      rec.log.beginStep();
+      this.nodes.push(rec);
+      this.touched.add(id);
+      await this.call(`create ${id}`, (d) => d.create(id, config, durable.state()));
+    }
+  }
+
+  async crash(id: NodeId): Promise<void> {
+    const n = this.node(id);
+    if (!n.up) throw new HarnessError(`node ${id} is already crashed`);
+    await this.call(`crash ${id}`, (d) => d.crash(id));
+    n.up = false;
+    n.status = undefined;
+    // Unprocessed storage work never happened: that is what a crash loses in async mode.
+    n.appendWork = [];
+    n.applyWork = [];
+    n.readStates = [];
+    n.history = new AppenderHistory(n.durable.snapshot);
+    n.log.resetTo(n.durable.snapIndex, n.durable.snapTerm, n.durable.allEntries());
+  }
+
+  async restart(id: NodeId, cfg: NodeConfigYaml | undefined): Promise<void> {
+    const n = this.node(id);
+    if (n.up) await this.crash(id);
+    n.incarnation++;
+    n.base = applyYamlConfig(n.base, cfg);
+    n.config = { ...n.base, applied: n.durable.snapIndex, seed: this.nodeSeed(id, n.incarnation) };
+    await this.call(`restart ${id}`, (d) => d.create(id, n.config, n.durable.state()));
+    n.up = true;
+    this.touched.add(id);
+    this.restarted.push(id);
+  }
+
+  // --- inputs -----------------------------------------------------------------------------
+
+  async tick(id: NodeId, count: number): Promise<void> {
+    const n = this.upNode(id);
+    for (let i = 0; i < count; i++) {
+      await this.call(`tick ${id}`, (d) => d.tick(id));
+      n.ticks++;
+    }
+  }
+
+  /** Runs an input the node may refuse; a refusal is an `error` event. */
+  async input(id: NodeId, what: string, f: (d: Driver) => Promise<{ ok: true } | { ok: false; error: string }>): Promise<boolean> {
+    this.upNode(id);
+    const out = await this.call(`${what} on ${id}`, f);
+    if (!out.ok) this.events.push({ error: out.error });
+    return out.ok;
+  }
+
+  async setRandomizedElectionTimeout(id: NodeId, timeout: number): Promise<void> {
+    this.upNode(id);
+    await this.call(`set-randomized-election-timeout ${id}`, (d) => d.setRandomizedElectionTimeout(id, timeout));
+  }
+
+  // --- Ready handling and storage threads -------------------------------------------------
+
+  async processReady(id: NodeId): Promise<void> {
+    this.upNode(id);
+    const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
+    this.events.push(readyToYaml(id, rd));
+    if (rd !== null) await this.handleReady(id, rd);
+  }
+
+  private async handleReady(id: NodeId, rd: Ready): Promise<void> {
+    const n = this.node(id);
+    for (const rs of rd.readStates) n.readStates.push({ index: rs.index, ctx: rs.requestCtx });
+    const async = n.config.asyncStorageWrites;
+    if (!async) {
+      this.handOut(n, rd.snapshot, rd.entries);
+      this.persist(n, rd.hardState, rd.entries, rd.snapshot);
+    }
+    for (const m of rd.messages) {
+      if (isLocalTarget(m.to)) {
+        if (!async) throw new DriverFailure(`node ${id} sent ${m.type} to a storage thread without async storage writes`);
+        if (m.type === "MsgStorageAppend") {
+          this.handOut(n, m.snapshot, m.entries);
+          n.appendWork.push(m);
+        } else if (m.type === "MsgStorageApply") {
+          n.applyWork.push(m);
+        } else {
+          throw new DriverFailure(`node ${id} sent unexpected local message ${m.type}`);
+        }
+      } else {
+        this.net.send([m]);
+      }
+    }
+    if (!async) {
+      const applied = await this.call(`advance ${id}`, (d) => d.advance(id));
+      this.recordApplied(n, rd.committedEntries, applied);
+    }
+  }
+
+  /** What the node handed out for persistence becomes its log (the invariant checker's view). */
+  private handOut(n: NodeRec, snap: Snapshot | undefined, entries: readonly Entry[]): void {
+    if (snap !== undefined && !isEmptySnapshot(snap)) n.log.installSnapshot(snap.metadata.index, snap.metadata.term);
+    n.log.append(entries);
+  }
+
+  private persist(n: NodeRec, hs: Ready["hardState"], entries: readonly Entry[], snap: Snapshot | undefined): void {
+    if (hs !== undefined && !isEmptyHardState(hs)) n.durable.setHardState(hs);
+    if (snap !== undefined && !isEmptySnapshot(snap)) {
+      if (entries.length > 0) throw new DriverFailure(`node ${n.id} handed out a snapshot and entries at the same time`);
+      n.durable.applySnapshot(snap);
+      return;
+    }
+    n.durable.append(entries);
+  }
+
+  private recordApplied(n: NodeRec, entries: readonly Entry[], applied: Applied): void {
+    if (entries.length === 0) return;
+    const list = this.applied.get(n.id) ?? [];
+    for (const e of entries) {
+      let cs: ConfState | undefined;
+      let update = e.data;
+      if (e.type !== "EntryNormal") {
+        cs = applied.confStates.find((x) => x.index === e.index)?.confState;
+        update = decodeConfChangeEntry(e.type, e.data)?.context ?? new Uint8Array();
+      }
+      n.history.apply(e, update, cs);
+      list.push(entryObs(e));
+    }
+    this.applied.set(n.id, list);
+  }
+
+  async processAppendThread(id: NodeId): Promise<void> {
+    const n = this.upNode(id);
+    const m = n.appendWork.shift();
+    if (m === undefined) {
+      this.events.push({ "append-thread": { node: id, no_work: true } });
+      return;
+    }
+    this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
+    this.persist(n, { term: m.term, vote: m.vote, commit: m.commit }, m.entries, m.snapshot);
+    await this.call(`storage append ${id}`, (d) => d.storageAppend(id, m));
+    this.net.send(m.responses);
+  }
+
+  async processApplyThread(id: NodeId): Promise<void> {
+    const n = this.upNode(id);
+    const m = n.applyWork.shift();
+    if (m === undefined) {
+      this.events.push({ "apply-thread": { node: id, no_work: true } });
+      return;
+    }
+    this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
+    const applied = await this.call(`storage apply ${id}`, (d) => d.storageApply(id, m));
+    this.recordApplied(n, m.entries, applied);
+    this.net.send(m.responses);
+  }
+
+  // --- network ----------------------------------------------------------------------------
+
+  /** Delivers (or drops) the queued messages of each recipient in queue order; returns how many. */
+  async deliverMsgs(recipients: readonly NodeId[], f: MsgFilter, drop: boolean): Promise<number> {
+    let count = 0;
+    for (const to of recipients) {
+      const msgs = this.net.take(to, f, drop);
+      if (msgs.length === 0) continue;
+      count += msgs.length;
+      const shown: Yaml[] = [];
+      for (const m of msgs) {
+        const y: Record<string, Yaml> = { ...messageToYaml(m) };
+        const target = this.nodes[to - 1];
+        if (drop || this.net.isCut(m) || target === undefined || !target.up) {
+          y["dropped"] = true;
+          shown.push(y);
+          continue;
+        }
+        this.touched.add(to);
+        const out = await this.call(`step ${m.type} into ${to}`, (d) => d.step(to, m));
+        this.delivered.push({ from: m.from, to, type: m.type, term: m.term });
+        if (!out.ok) y["error"] = out.error;
+        shown.push(y);
+      }
+      this.events.push({ deliver: { node: to, messages: shown } });
+    }
+    return count;
+  }
+
+  /** etcd's Stabilize: Ready handling, delivery, append thread, apply thread, until nothing moves. */
+  async stabilize(ids: readonly NodeId[]): Promise<void> {
+    const set = ids.length > 0 ? ids : this.nodes.map((n) => n.id);
+    for (let round = 0; round < MAX_STABILIZE_ROUNDS; round++) {
+      let done = true;
+      for (const id of set) {
+        if (!this.node(id).up) continue;
+        this.touched.add(id);
+        const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
+        if (rd === null) continue;
+        this.events.push(readyToYaml(id, rd));
+        await this.handleReady(id, rd);
+        done = false;
+      }
+      for (const id of set) {
+        if (this.net.hasFor(id)) {
+          await this.deliverMsgs([id], {}, false);
+          done = false;
+        }
+      }
+      for (const id of set) {
+        const n = this.node(id);
+        if (!n.up || n.appendWork.length === 0) continue;
+        while (n.appendWork.length > 0) await this.processAppendThread(id);
+        done = false;
+      }
+      for (const id of set) {
+        const n = this.node(id);
+        if (!n.up || n.applyWork.length === 0) continue;
+        while (n.applyWork.length > 0) await this.processApplyThread(id);
+        done = false;
+      }
+      if (done) return;
+    }
+    throw new HarnessError(`stabilize did not reach a fixed point within ${MAX_STABILIZE_ROUNDS} rounds`);
+  }
+
+  // --- snapshots, compaction, dumps -------------------------------------------------------
+
+  async sendSnapshot(from: NodeId, to: NodeId): Promise<void> {
+    const n = this.upNode(from);
+    const st = await this.call(`status ${from}`, (d) => d.status(from));
+    const m: Message = {
+      type: "MsgSnap", from, to, term: st.hardState.term, logTerm: 0, index: 0, entries: [], commit: 0, vote: 0,
+      snapshot: n.history.last, reject: false, rejectHint: 0, context: new Uint8Array(), responses: [],
+    };
+    this.net.send([m]);
+    this.events.push({ sent: messageToYaml(m) });
+  }
+
+  async compact(id: NodeId, index: number): Promise<void> {
+    const n = this.node(id);
+    if (index <= n.durable.snapIndex) {
+      this.events.push({ error: "ErrCompacted" });
+      return;
+    }
+    if (index > n.durable.lastIndex) throw new HarnessError(`compact ${index} is beyond the last index ${n.durable.lastIndex} of node ${id}`);
+    const term = n.durable.term(index) ?? 0;
+    const state = n.history.at(index);
+    const snap: Snapshot = { data: state?.data ?? new Uint8Array(), metadata: { index, term, confState: state?.metadata.confState ?? EMPTY_CONF_STATE } };
+    if (n.up) await this.call(`compact ${id}`, (d) => d.compact(id, index));
+    n.durable.compact(index, snap);
+    n.log.compact(index, term);
+    this.raftLog(id);
+  }
+
+  raftLog(id: NodeId): void {
+    const d = this.node(id).durable;
+    if (d.lastIndex < d.firstIndex) {
+      this.events.push({ "raft-log": { node: id, first_index: d.firstIndex, last_index: d.lastIndex } });
+    } else {
+      this.events.push({ "raft-log": { node: id, entries: d.allEntries().map(entryToYaml) } });
+    }
+  }
+
+  async raftState(): Promise<void> {
+    const rows: Yaml[] = [];
+    for (const n of this.nodes) {
+      if (!n.up) continue;
+      const st = await this.call(`status ${n.id}`, (d) => d.status(n.id));
+      const voter = st.config.voters.includes(n.id) || st.config.votersOutgoing.includes(n.id);
+      rows.push({ node: n.id, state: st.softState.raftState, voter, term: st.hardState.term, lead: st.softState.lead });
+    }
+    this.events.push({ "raft-state": rows });
+  }
+
+  async status(id: NodeId): Promise<void> {
+    this.upNode(id);
+    const st = await this.call(`status ${id}`, (d) => d.status(id));
+    this.events.push(statusToYaml(id, st));
+  }
+
+  /** Refreshes the cached status of the nodes this step touched. */
+  async refreshStatus(): Promise<void> {
+    for (const id of [...this.touched].sort((a, b) => a - b)) {
+      const n = this.nodes[id - 1];
+      if (n?.up) n.status = await this.call(`status ${id}`, (d) => d.status(id));
+    }
+  }
+}

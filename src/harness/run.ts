@@ -1,0 +1,204 @@
+// The runner: executes traces against a Driver, runs the invariant checker after every step and
+// checks expectations at the run's level. Public entry points: runCorpus (CLI) and runTrace (tests).
+import { performance } from "node:perf_hooks";
+import type { Driver, DriverInfo, Feature } from "../driver/types.js";
+import { createChecker } from "../invariants/index.js";
+import type { InvariantChecker } from "../invariants/observation.js";
+import type { TraceFailure, TraceResult } from "../report/types.js";
+import { checkTargets, evaluateCheck } from "../trace/check.js";
+import { formatTraceError } from "../trace/errors.js";
+import { compareEvents } from "../trace/expect.js";
+import { findTraceFiles, loadCorpus } from "../trace/load.js";
+import type { Step, Trace, YamlMap } from "../trace/types.js";
+import { applyYamlConfig, BASE_CONFIG } from "./config.js";
+import { DriverFailure, Env, HarnessError } from "./env.js";
+import { buildStepObs, nodeView } from "./observe.js";
+import { Prng } from "./prng.js";
+import { executeStep } from "./steps.js";
+
+export type Level = "invariants" | "observable" | "exact";
+
+export interface RunOptions {
+  paths: string[];
+  driverFactory: () => Driver;
+  level: Level;
+  seed: number;
+  grep?: RegExp;
+  features?: string[];
+  shard?: { index: number; count: number };
+  timeoutMs?: number;
+}
+
+export interface TraceRunOptions {
+  readonly level: Level;
+  readonly seed: number;
+  /** The driver's handshake (fetched when absent). */
+  readonly info?: DriverInfo | undefined;
+  /** Capabilities that count as available (default: the driver's). */
+  readonly capabilities?: readonly string[] | undefined;
+  readonly checker?: InvariantChecker | undefined;
+}
+
+const LEVEL_RANK: Record<Level, number> = { invariants: 0, observable: 1, exact: 2 };
+
+/** The highest level both the run and the driver support. */
+export function effectiveLevel(requested: Level, info: DriverInfo): Level {
+  if (requested === "exact" && info.messageModel !== "etcd") return "observable";
+  return requested;
+}
+
+function checkerFor(trace: Trace): InvariantChecker {
+  const configs = [trace.defaults, ...trace.steps.flatMap((s) => {
+    const a = s.args as YamlMap | null;
+    return (s.kind === "add-nodes" || s.kind === "restart") && a !== null ? [(a["config"] ?? {}) as typeof trace.defaults] : [];
+  })];
+  const cq = configs.some((c) => c.check_quorum === true);
+  const electionTick = configs.map((c) => c.election_tick).find((x) => x !== undefined) ?? BASE_CONFIG.electionTick;
+  const noValidation = configs.some((c) => c.disable_conf_change_validation === true);
+  return createChecker({
+    ...(cq ? { checkQuorum: { electionTick } } : {}),
+    ...(noValidation ? { except: ["reconfig-discipline"] } : {}),
+  });
+}
+
+function stepLabel(step: Step): string {
+  return `step ${step.index} (${step.kind}, line ${step.loc.line})`;
+}
+
+export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptions): Promise<TraceResult> {
+  const started = performance.now();
+  const info = opts.info ?? (await driver.hello());
+  const level = effectiveLevel(opts.level, info);
+  const base = {
+    id: trace.id,
+    file: trace.file,
+    source: trace.source,
+    features: trace.features,
+    level,
+  };
+  const done = (r: Partial<TraceResult> & Pick<TraceResult, "status">): TraceResult => ({ ...base, ...r, durationMs: performance.now() - started });
+
+  const caps = new Set(opts.capabilities ?? info.capabilities);
+  const missing = trace.features.find((f) => !caps.has(f));
+  if (missing !== undefined) {
+    const reason = info.capabilities.includes(missing as Feature) ? `feature not selected by --features: ${missing}` : `driver lacks feature: ${missing}`;
+    return done({ status: "skipped", reason });
+  }
+
+  const seed = trace.seed ?? opts.seed;
+  const checker = opts.checker ?? checkerFor(trace);
+  const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));
+  try {
+    await env.call("reset", (d) => d.reset());
+    for (const step of trace.steps) {
+      env.beginStep();
+      let checkProblems: string[] = [];
+      const check = async (): Promise<void> => {
+        const a = step.args as YamlMap;
+        const targets = checkTargets(a, env.nodes.filter((n) => n.up).map((n) => n.id));
+        for (const id of targets) if (env.node(id).up) env.touched.add(id);
+        await env.refreshStatus();
+        if (LEVEL_RANK[level] < LEVEL_RANK.observable) return;
+        checkProblems = targets.flatMap((id) => evaluateCheck(a, nodeView(env.node(id))));
+      };
+      let accepted: boolean | undefined;
+      try {
+        accepted = await executeStep(env, step, check);
+      } catch (e) {
+        if (e instanceof HarnessError) {
+          return done({ status: "failed", failure: { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: ${e.message}` } });
+        }
+        throw e;
+      }
+      await env.refreshStatus();
+      const violations = checker.check(buildStepObs(env, step.index));
+      const first = violations[0];
+      if (first !== undefined) {
+        const failure: TraceFailure = {
+          step: step.index,
+          line: step.loc.line,
+          invariant: first.invariant,
+          message: `${stepLabel(step)}: invariant ${first.invariant} violated: ${first.message}` + (first.nodes.length ? ` (nodes ${first.nodes.join(", ")})` : ""),
+        };
+        return done({ status: "failed", failure });
+      }
+      if (LEVEL_RANK[level] >= LEVEL_RANK.observable) {
+        if (checkProblems.length > 0) {
+          return done({ status: "failed", failure: { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: check failed:\n${checkProblems.join("\n")}` } });
+        }
+        if (step.outcome !== undefined && accepted !== undefined && (step.outcome === "accepted") !== accepted) {
+          const err = env.events.find((e) => e !== null && typeof e === "object" && "error" in (e as object)) as YamlMap | undefined;
+          return done({ status: "failed", failure: { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: expected the input to be ${step.outcome}, but it was ${accepted ? "accepted" : `rejected (${String(err?.["error"])})`}` } });
+        }
+      }
+      if (level === "exact" && step.expect !== undefined) {
+        const diff = compareEvents(step.expect.events, env.events);
+        if (diff !== undefined) {
+          return done({ status: "failed", failure: { step: step.index, line: step.expect.loc.line, message: `${stepLabel(step)}: ${diff}` } });
+        }
+      }
+    }
+    return done({ status: "passed" });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (e instanceof DriverFailure) return done({ status: "errored", errorKind: "driver", reason: msg });
+    return done({ status: "errored", errorKind: "driver", reason: `harness: ${msg}` });
+  }
+}
+
+export async function runCorpus(
+  opts: RunOptions,
+  onResult?: (r: TraceResult, done: number, total: number) => void,
+  onStart?: (id: string, file: string) => void,
+): Promise<{ driver: DriverInfo; results: TraceResult[] }> {
+  const found = await findTraceFiles(opts.paths);
+  const loaded = await loadCorpus(found.files);
+  type Item = { id: string; file: string; run: () => Promise<TraceResult> };
+  const items: Item[] = [];
+  for (const e of found.errors) {
+    const r: TraceResult = { id: e.file, file: e.file, status: "errored", errorKind: "input", reason: formatTraceError(e), features: [], durationMs: 0 };
+    items.push({ id: r.id, file: r.file, run: () => Promise.resolve(r) });
+  }
+  const driver = opts.driverFactory();
+  let info: DriverInfo | undefined;
+  const hello = async (): Promise<DriverInfo> => (info ??= await driver.hello());
+  for (const { file, result } of loaded) {
+    if (!result.ok) {
+      const id = result.id ?? file;
+      const r: TraceResult = { id, file, status: "errored", errorKind: "input", reason: result.errors.map(formatTraceError).join("\n"), features: [], durationMs: 0 };
+      items.push({ id, file, run: () => Promise.resolve(r) });
+      continue;
+    }
+    const trace = result.trace;
+    if (opts.grep !== undefined && !opts.grep.test(trace.id)) continue;
+    items.push({
+      id: trace.id,
+      file,
+      run: async () => {
+        const i = await hello();
+        const caps = opts.features === undefined ? undefined : i.capabilities.filter((c) => opts.features?.includes(c));
+        return runTrace(trace, driver, { level: opts.level, seed: opts.seed, info: i, capabilities: caps });
+      },
+    });
+  }
+  items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.file < b.file ? -1 : 1));
+  const selected = opts.shard === undefined ? items : items.filter((_, k) => k % (opts.shard?.count ?? 1) === opts.shard?.index);
+  const results: TraceResult[] = [];
+  try {
+    for (const item of selected) {
+      onStart?.(item.id, item.file);
+      let r: TraceResult;
+      try {
+        r = await item.run();
+      } catch (e) {
+        r = { id: item.id, file: item.file, status: "errored", errorKind: "driver", reason: e instanceof Error ? e.message : String(e), features: [], durationMs: 0 };
+      }
+      results.push(r);
+      onResult?.(r, results.length, selected.length);
+    }
+    const finalInfo = await hello();
+    return { driver: finalInfo, results };
+  } finally {
+    await driver.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,121 @@
+// Observable checks (`check:` steps): tolerant matchers over what any implementation can show —
+// role, term, vote, leader, commit, applied, log, configuration, read states.
+import { bytesToYaml, canonical, deepEqual, toYamlText, yamlToBytes } from "./expect.js";
+import type { Yaml, YamlMap } from "./types.js";
+
+export type Role = "follower" | "precandidate" | "candidate" | "leader";
+
+/** One node as a check sees it. Entries are in trace form (term, index, type, data / conf_change). */
+export interface NodeView {
+  readonly id: number;
+  readonly up: boolean;
+  readonly role: Role;
+  readonly term: number;
+  readonly vote: number;
+  readonly leader: number;
+  readonly commit: number;
+  readonly applied: number;
+  readonly lastIndex: number;
+  readonly log: readonly YamlMap[];
+  readonly config: { readonly voters: readonly number[]; readonly voters_outgoing: readonly number[]; readonly learners: readonly number[]; readonly learners_next: readonly number[] };
+  readonly readStates: readonly { readonly index: number; readonly ctx: Uint8Array }[];
+}
+
+/** The nodes a check names: `node`, `nodes`, or `all` (every node that is up). */
+export function checkTargets(args: YamlMap, all: readonly number[]): number[] {
+  if (typeof args["node"] === "number") return [args["node"]];
+  if (Array.isArray(args["nodes"])) return args["nodes"] as number[];
+  return [...all];
+}
+
+/** Mismatches of one node against a check, each a readable line; empty when it passes. */
+export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
+  const out: string[] = [];
+  const num = (field: string, actual: number): void => {
+    const m = args[field];
+    if (m === undefined) return;
+    const r = matchNumber(m, actual);
+    if (r !== undefined) out.push(`node ${n.id} ${field}: expected ${r}, got ${actual}`);
+  };
+  if (args["role"] !== undefined) {
+    const m = args["role"];
+    const ok = typeof m === "string" ? m === n.role : ((m as YamlMap)["one_of"] as string[]).includes(n.role);
+    if (!ok) out.push(`node ${n.id} role: expected ${typeof m === "string" ? m : `one of ${((m as YamlMap)["one_of"] as string[]).join(", ")}`}, got ${n.role}`);
+  }
+  num("term", n.term);
+  num("vote", n.vote);
+  num("leader", n.leader);
+  num("commit", n.commit);
+  num("applied", n.applied);
+  num("last_index", n.lastIndex);
+  if (args["config"] !== undefined) {
+    const c = args["config"] as YamlMap;
+    for (const k of ["voters", "voters_outgoing", "learners", "learners_next"] as const) {
+      if (c[k] === undefined) continue;
+      const want = [...(c[k] as number[])].sort((a, b) => a - b);
+      const got = [...n.config[k]].sort((a, b) => a - b);
+      if (!deepEqual(want, got)) out.push(`node ${n.id} config.${k}: expected [${want.join(", ")}], got [${got.join(", ")}]`);
+    }
+  }
+  if (args["log"] !== undefined) {
+    const m = args["log"];
+    const prefix = !Array.isArray(m);
+    const want = (prefix ? (m as YamlMap)["prefix"] : m) as YamlMap[];
+    const got = n.log;
+    const bad = want.length > got.length || (!prefix && want.length !== got.length) || want.some((w, i) => !entryMatches(w, got[i]));
+    if (bad) {
+      const shown = got.map((e) => canonical(e, "entry"));
+      out.push(`node ${n.id} log: expected ${prefix ? "a log starting with" : "exactly"}\n${indent(toYamlText(want.map((e) => canonical(e, "entry"))))}\ngot\n${indent(shown.length ? toYamlText(shown) : "[]")}`);
+    }
+  }
+  if (args["read_states"] !== undefined) {
+    const want = (args["read_states"] as YamlMap[]).map((r) => canonical({ index: r["index"] ?? 0, ...bytesToYaml("ctx", yamlToBytes(r, "ctx")) }));
+    const got = n.readStates.map((r) => canonical({ index: r.index, ...bytesToYaml("ctx", r.ctx) }));
+    if (!deepEqual(want, got)) out.push(`node ${n.id} read_states: expected ${toYamlText(want)}, got ${got.length ? toYamlText(got) : "[]"}`);
+  }
+  return out;
+}
+
+function indent(s: string): string {
+  return s.split("\n").map((l) => `    ${l}`).join("\n");
+}
+
+/** A check entry compares only the fields it names. */
+function entryMatches(want: YamlMap, got: YamlMap | undefined): boolean {
+  if (got === undefined) return false;
+  const w = canonical(want, "entry") as YamlMap;
+  const g = canonical(got, "entry") as YamlMap;
+  for (const k of Object.keys(want)) {
+    const base = k.replace(/_b64$/, "");
+    if (k === "type") {
+      if ((want[k] ?? "EntryNormal") !== (got["type"] ?? "EntryNormal")) return false;
+      continue;
+    }
+    const key = Object.keys(w).find((x) => x.replace(/_b64$/, "") === base);
+    const gkey = Object.keys(g).find((x) => x.replace(/_b64$/, "") === base);
+    if (!deepEqual(key === undefined ? undefined : w[key], gkey === undefined ? undefined : g[gkey])) {
+      // An empty payload is the zero value on both sides.
+      if (!(key === undefined && gkey === undefined)) return false;
+    }
+  }
+  return true;
+}
+
+/** Undefined when the value matches; otherwise what was expected, in words. */
+export function matchNumber(m: Yaml, actual: number): string | undefined {
+  if (typeof m === "number") return m === actual ? undefined : String(m);
+  const o = m as YamlMap;
+  if (o["absent"] === true) return actual === 0 ? undefined : "none (0)";
+  if (Array.isArray(o["one_of"])) return (o["one_of"] as number[]).includes(actual) ? undefined : `one of ${(o["one_of"] as number[]).join(", ")}`;
+  const parts: string[] = [];
+  let ok = true;
+  if (typeof o["gte"] === "number") {
+    parts.push(`>= ${o["gte"]}`);
+    ok &&= actual >= o["gte"];
+  }
+  if (typeof o["lte"] === "number") {
+    parts.push(`<= ${o["lte"]}`);
+    ok &&= actual <= o["lte"];
+  }
+  return ok ? undefined : parts.join(" and ");
+}

@@ -1,0 +1,79 @@
+// The trace AST: a validated YAML trace with a source location on every step and expectation.
+
+export interface Loc {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+/** NodeConfig fields as a trace spells them (snake_case), all optional. */
+export interface NodeConfigYaml {
+  readonly election_tick?: number;
+  readonly heartbeat_tick?: number;
+  readonly max_size_per_msg?: number;
+  readonly max_committed_size_per_ready?: number;
+  readonly max_uncommitted_entries_size?: number;
+  readonly max_inflight_msgs?: number;
+  readonly max_inflight_bytes?: number;
+  readonly check_quorum?: boolean;
+  readonly pre_vote?: boolean;
+  readonly read_only_option?: "safe" | "lease_based";
+  readonly disable_proposal_forwarding?: boolean;
+  readonly disable_conf_change_validation?: boolean;
+  readonly step_down_on_removal?: boolean;
+  readonly async_storage_writes?: boolean;
+}
+
+export interface TraceSource {
+  readonly repo: string;
+  readonly path: string;
+  readonly commit: string;
+  readonly test?: string | undefined;
+}
+
+/** A YAML value as parsed (JSON data model). */
+export type Yaml = null | boolean | number | string | readonly Yaml[] | { readonly [k: string]: Yaml };
+export type YamlMap = { readonly [k: string]: Yaml };
+
+export const STEP_KINDS = [
+  "add-nodes", "campaign", "propose", "propose-conf-change", "tick", "tick-heartbeat", "tick-election",
+  "set-randomized-election-timeout", "transfer-leadership", "forget-leader", "report-unreachable",
+  "report-snapshot", "read-index", "send-snapshot", "compact", "step", "process-ready",
+  "process-append-thread", "process-apply-thread", "deliver-msgs", "stabilize", "partition", "isolate",
+  "heal", "cut", "duplicate", "reorder", "crash", "restart", "raft-state", "raft-log", "status", "check",
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** Steps whose input the implementation may refuse: they accept `outcome:`. */
+export const INPUT_STEPS: ReadonlySet<StepKind> = new Set<StepKind>([
+  "campaign", "propose", "propose-conf-change", "transfer-leadership", "forget-leader",
+  "report-unreachable", "report-snapshot", "read-index", "step",
+]);
+
+export interface Step {
+  /** 0-based position in `steps`. */
+  readonly index: number;
+  readonly kind: StepKind;
+  /** The value under the step key, schema-validated. */
+  readonly args: Yaml;
+  readonly loc: Loc;
+  /** Exact output events, with the location of each event. */
+  readonly expect?: { readonly events: readonly Yaml[]; readonly locs: readonly Loc[]; readonly loc: Loc } | undefined;
+  readonly outcome?: "accepted" | "rejected" | undefined;
+  readonly comment?: string | undefined;
+}
+
+export interface Trace {
+  readonly id: string;
+  readonly file: string;
+  readonly description: string;
+  readonly source?: TraceSource | undefined;
+  readonly features: readonly string[];
+  readonly notes?: string | undefined;
+  readonly seed?: number | undefined;
+  readonly defaults: NodeConfigYaml;
+  readonly steps: readonly Step[];
+  readonly idLoc: Loc;
+}
