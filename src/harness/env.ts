@@ -35,6 +35,8 @@ export interface NodeRec {
   readStates: { index: number; ctx: Uint8Array }[];
   ticks: number;
   status?: Status | undefined;
+  /** Inputs reached the node since its last Ready was handled (its log may be ahead of `log`). */
+  outputPending: boolean;
 }
 
 export class Env {
@@ -68,6 +70,7 @@ export class Env {
     const n = this.node(id);
     if (!n.up) throw new HarnessError(`node ${id} is crashed; restart it first`);
     this.touched.add(id);
+    n.outputPending = true;
     return n;
   }
 
@@ -111,7 +114,7 @@ export class Env {
       const config: NodeConfig = { ...base, applied: snap?.metadata.index ?? 0, seed: this.nodeSeed(id, 0) };
       const rec: NodeRec = {
         id, base, config, up: true, incarnation: 0, durable, history: new AppenderHistory(snap), log: new LogView(),
-        appendWork: [], applyWork: [], readStates: [], ticks: 0,
+        appendWork: [], applyWork: [], readStates: [], ticks: 0, outputPending: false,
       };
       rec.log.resetTo(durable.snapIndex, durable.snapTerm, []);
       rec.log.beginStep();
@@ -127,6 +130,7 @@ export class Env {
     await this.call(`crash ${id}`, (d) => d.crash(id));
     n.up = false;
     n.status = undefined;
+    n.outputPending = false;
     // Unprocessed storage work never happened: that is what a crash loses in async mode.
     n.appendWork = [];
     n.applyWork = [];
@@ -177,6 +181,7 @@ export class Env {
     const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
     this.events.push(readyToYaml(id, rd));
     if (rd !== null) await this.handleReady(id, rd);
+    this.node(id).outputPending = false;
   }
 
   private async handleReady(id: NodeId, rd: Ready): Promise<void> {
@@ -285,6 +290,7 @@ export class Env {
           continue;
         }
         this.touched.add(to);
+        target.outputPending = true;
         const out = await this.call(`step ${m.type} into ${to}`, (d) => d.step(to, m));
         this.delivered.push({ from: m.from, to, type: m.type, term: m.term });
         if (!out.ok) y["error"] = out.error;

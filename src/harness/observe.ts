@@ -35,6 +35,7 @@ function nodeObs(n: NodeRec): NodeObs {
     config: { voters: cfg?.voters ?? [], votersOutgoing: cfg?.votersOutgoing ?? [], learners: cfg?.learners ?? [] },
     log: n.log,
     durableLastIndex: n.durable.lastIndex,
+    logPending: n.up && n.outputPending,
   };
 }
 

@@ -26,7 +26,7 @@ export const logWellFormed: InvariantDef = {
       const lastTerm = n.log.lastIndex > n.log.snapIndex ? (n.log.termAt(n.log.lastIndex) ?? 0) : 0;
       if (lastTerm > c.term) ctx.report(this, `node ${n.id} holds an entry of term ${lastTerm} above its term ${c.term}`, [n.id]);
       if (!c.up) continue;
-      if (c.commit > n.log.lastIndex) ctx.report(this, `node ${n.id} commit ${c.commit} is above its last index ${n.log.lastIndex}`, [n.id]);
+      if (c.logPending !== true && c.commit > n.log.lastIndex) ctx.report(this, `node ${n.id} commit ${c.commit} is above its last index ${n.log.lastIndex}`, [n.id]);
       if (c.commit < n.log.snapIndex) ctx.report(this, `node ${n.id} compacted to ${n.log.snapIndex} beyond its commit ${c.commit}`, [n.id]);
       if (c.applied > c.commit) ctx.report(this, `node ${n.id} applied ${c.applied} is above its commit ${c.commit}`, [n.id]);
     }

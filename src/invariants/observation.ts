@@ -64,6 +64,11 @@ export interface NodeObs {
   readonly log: LogObs;
   /** Highest index acknowledged durable by the harness (optional durability checks). */
   readonly durableLastIndex: number;
+  /**
+   * True when the node took inputs since it last handed out a Ready: it may hold entries (or a
+   * snapshot) the log view does not show yet, so `commit <= lastIndex` is not checkable now.
+   */
+  readonly logPending?: boolean | undefined;
 }
 
 export interface StepObs {

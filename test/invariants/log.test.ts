@@ -20,6 +20,20 @@ describe("log-well-formed", () => {
     expect(s.step()).toEqual(["log-well-formed"]);
   });
 
+  test("a commit beyond the handed-out log does not fire while the node has output pending", () => {
+    // A follower that just stepped a MsgSnap (or etcd 3.4's single-voter leader right after its
+    // campaign) commits before its next Ready hands the snapshot or entry out.
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { term: 1, commit: 2, logPending: true }).append(1, 1);
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a bootstrap snapshot at term 1 on a node still at term 0 does not fire", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(1, { term: 0, commit: 2, applied: 2 }).installSnapshot(1, 2, 1);
+    expect(s.step()).toEqual([]);
+  });
+
   test("a snapshot install jumps commit and applied past an empty log", () => {
     const s = new Scenario([1, 2, 3]);
     expect(s.elect(1, 2, [2])).toEqual([]);

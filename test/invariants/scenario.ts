@@ -42,6 +42,7 @@ interface NodeState {
   config: ConfigObs;
   log: FakeLog;
   durableLastIndex: number;
+  logPending?: boolean;
 }
 
 export type NodePatch = Partial<Omit<NodeState, "id" | "log" | "config">> & { config?: Partial<ConfigObs> };
