@@ -167,3 +167,37 @@ export interface Driver {
   status(node: NodeId): Promise<Status>;
   close(): Promise<void>;
 }
+
+/** Error codes a driver may answer with (spec/protocol.md, "Errors"). */
+export const DRIVER_ERROR_CODES = [
+  "unknown_command",
+  "unsupported",
+  "invalid_params",
+  "not_initialized",
+  "rejected",
+  "internal",
+] as const;
+export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];
+
+/**
+ * How a driver failed: `driver` — it answered with an error, could not start, or exited;
+ * `protocol` — it broke the protocol (bad line, wrong id, schema-invalid or out-of-range value,
+ * wrong version); `timeout` — no answer in time. The harness records the trace as errored with
+ * this kind. After a `protocol` or `timeout` error, or an exit, the driver is unusable.
+ */
+export type DriverErrorKind = "driver" | "protocol" | "timeout";
+
+/** The one error type Driver methods reject with when the driver itself is at fault. */
+export class DriverError extends Error {
+  constructor(
+    readonly kind: DriverErrorKind,
+    message: string,
+    /** The protocol command in flight (e.g. "step"), when there was one. */
+    readonly command?: string,
+    /** The error code when the driver answered with an error response. */
+    readonly code?: DriverErrorCode,
+  ) {
+    super(message);
+    this.name = "DriverError";
+  }
+}

@@ -1,0 +1,309 @@
+// The harness side of the driver protocol: a Driver backed by an external process spoken to
+// over NDJSON on its stdin/stdout (spec/protocol.md). Every failure of the process surfaces as a
+// DriverError naming the command in flight, and leaves no process behind.
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import type { Message, NodeId } from "../core/types.js";
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, quoteStart } from "./ndjson.js";
+import { forgetGroup, killGroup, spawnGroup } from "./process-group.js";
+import { type Command, describeSchemaErrors, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
+import { type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
+import * as wire from "./wire.js";
+
+export { DriverError } from "./types.js";
+
+export interface StdioDriverOptions {
+  /** Longest wait for any one response before the driver is killed. */
+  readonly timeoutMs: number;
+  /** Longest accepted stdout line (default 16 MiB). */
+  readonly maxLineBytes?: number;
+  /** Protocol versions offered in hello (default: every version this harness speaks). */
+  readonly versions?: readonly number[];
+  readonly harness?: { readonly name: string; readonly version: string };
+}
+
+export interface StdioDriver extends Driver {
+  /** The driver's process id (also its process group id); undefined if it could not start. */
+  readonly pid: number | undefined;
+  /** The last lines the driver wrote to stderr. */
+  stderrTail(): readonly string[];
+}
+
+const STDERR_LINES = 50;
+const STDERR_LINE_CHARS = 1000;
+const CLOSE_GRACE_MS = 2000;
+/** After the process exits, how long its pipes may take to drain before we stop waiting. */
+const DRAIN_MS = 1000;
+
+interface WireFailure { readonly code: DriverErrorCode; readonly message: string }
+
+interface InFlight {
+  readonly id: number;
+  readonly cmd: Command;
+  readonly what: string;
+  readonly timer: NodeJS.Timeout;
+  readonly onResult: (result: unknown) => void;
+  readonly onFailure: (error: WireFailure) => void;
+  readonly reject: (error: DriverError) => void;
+}
+
+/** The last lines of a stream, each and the unfinished one bounded in length. */
+class TailBuffer {
+  private lines: string[] = [];
+  private partial = "";
+
+  push(chunk: string): void {
+    const parts = (this.partial + chunk).split("\n");
+    this.partial = (parts.pop() ?? "").slice(-STDERR_LINE_CHARS);
+    for (const p of parts) this.lines.push(p.length > STDERR_LINE_CHARS ? `${p.slice(0, STDERR_LINE_CHARS)}…` : p);
+    if (this.lines.length > STDERR_LINES) this.lines = this.lines.slice(-STDERR_LINES);
+  }
+
+  tail(): string[] {
+    return this.partial === "" ? [...this.lines] : [...this.lines, this.partial].slice(-STDERR_LINES);
+  }
+}
+
+class Connection {
+  readonly child: ChildProcessWithoutNullStreams;
+  private readonly splitter: LineSplitter;
+  private readonly stderr = new TailBuffer();
+  private nextId = 1;
+  private inFlight: InFlight | undefined;
+  private broken: DriverError | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private exitDescription: string | undefined;
+  private finished = false;
+  private closing = false;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private resolveExited!: () => void;
+  readonly exited = new Promise<void>((resolve) => (this.resolveExited = resolve));
+
+  constructor(
+    argv: readonly string[],
+    readonly timeoutMs: number,
+    private readonly maxLineBytes: number,
+  ) {
+    this.splitter = new LineSplitter(maxLineBytes);
+    this.child = spawnGroup(argv);
+    const child = this.child;
+    child.stdout.on("data", (chunk: Buffer) => this.onStdout(chunk));
+    child.stderr.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString("utf8")));
+    child.stdin.on("error", () => {
+      // EPIPE: the driver is gone; its exit is reported with its stderr.
+    });
+    child.on("error", (err) => {
+      this.fail(new DriverError("driver", `cannot run driver ${JSON.stringify(argv.join(" "))}: ${err.message}`, this.inFlight?.cmd));
+      if (child.pid === undefined) this.finish();
+    });
+    child.on("exit", (code, signal) => {
+      this.exitDescription = signal !== null ? `was killed by signal ${signal}` : `exited with code ${code ?? "?"}`;
+      killGroup(child.pid); // whatever it started goes with it
+      this.drainTimer = setTimeout(() => this.finish(), DRAIN_MS);
+    });
+    child.on("close", () => this.finish());
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  stderrTail(): string[] {
+    return this.stderr.tail();
+  }
+
+  /** Sends one command after the previous one finished; resolves with the decoded result. */
+  call<T>(cmd: Command, params: Record<string, unknown>, decode: (result: unknown) => T, onFailure?: (e: WireFailure) => T, timeoutMs = this.timeoutMs): Promise<T> {
+    const run = (): Promise<T> => this.send(cmd, params, decode, onFailure, timeoutMs);
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private send<T>(cmd: Command, params: Record<string, unknown>, decode: (result: unknown) => T, onFailure: ((e: WireFailure) => T) | undefined, timeoutMs: number): Promise<T> {
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    const node = typeof params["node"] === "string" ? `, node ${params["node"]}` : "";
+    const what = `\`${cmd}\` (id ${id}${node})`;
+    let line: string;
+    try {
+      line = `${JSON.stringify({ id, cmd, ...params })}\n`;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(new DriverError("timeout", `no response to ${what} within ${timeoutMs} ms${this.stderrSuffix()}`, cmd));
+      }, timeoutMs);
+      this.inFlight = {
+        id, cmd, what, timer, reject,
+        onResult: (result) => resolve(decode(result)),
+        onFailure: (error) => {
+          if (onFailure !== undefined && error.code === "rejected") resolve(onFailure(error));
+          else reject(new DriverError("driver", `driver answered ${what} with error ${error.code}: ${error.message}`, cmd, error.code));
+        },
+      };
+      this.child.stdin.write(line);
+    });
+  }
+
+  private onStdout(chunk: Buffer): void {
+    for (const ev of this.splitter.push(chunk)) {
+      if (ev.kind === "overflow") {
+        this.fail(new DriverError("protocol", `driver wrote a line longer than ${this.maxLineBytes} bytes${this.inFlightSuffix()}; it starts with ${quoteStart(ev.head)}`, this.inFlight?.cmd));
+        return;
+      }
+      this.onLine(ev.text);
+    }
+  }
+
+  private onLine(text: string): void {
+    if (this.broken !== undefined || text.trim() === "") return;
+    const f = this.inFlight;
+    if (f === undefined) {
+      this.fail(new DriverError("protocol", `driver wrote a line while no command was in flight (the protocol is lockstep): ${quoteStart(text)}`));
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      this.fail(new DriverError("protocol", `driver wrote a line that is not JSON in answer to ${f.what}: ${quoteStart(text)} (stdout carries protocol lines only; logs go to stderr)`, f.cmd));
+      return;
+    }
+    const id = typeof parsed === "object" && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
+    if (id !== f.id) {
+      this.fail(new DriverError("protocol", `response id ${JSON.stringify(id) ?? "(none)"} does not match request id ${f.id} of ${f.what}: ${quoteStart(text)}`, f.cmd));
+      return;
+    }
+    const validate = protocolValidators().response(f.cmd);
+    if (!validate(parsed)) {
+      this.fail(new DriverError("protocol", `response to ${f.what} does not match spec/driver-protocol.schema.json ${describeSchemaErrors(validate.errors)}: ${quoteStart(text)}`, f.cmd));
+      return;
+    }
+    const envelope = parsed as { ok: boolean; result?: unknown; error?: WireFailure };
+    clearTimeout(f.timer);
+    this.inFlight = undefined;
+    try {
+      if (envelope.ok) f.onResult(envelope.result);
+      else f.onFailure(envelope.error as WireFailure);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      const err = e instanceof DriverError ? e : new DriverError("protocol", `response to ${f.what} has a value the harness cannot take: ${detail}`, f.cmd);
+      this.inFlight = f; // so fail() rejects this call
+      this.fail(err);
+    }
+  }
+
+  /** The first failure wins; the in-flight call is rejected and the process group killed. */
+  fail(err: DriverError): void {
+    this.broken ??= err;
+    const f = this.inFlight;
+    this.inFlight = undefined;
+    if (f !== undefined) {
+      clearTimeout(f.timer);
+      f.reject(this.broken);
+    }
+    killGroup(this.child.pid);
+  }
+
+  /** The process is gone and its pipes are drained (or stopped draining). */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.drainTimer);
+    const f = this.inFlight;
+    const how = this.exitDescription ?? "stopped";
+    const unterminated = this.splitter.rest();
+    const hint = unterminated === "" ? "" : `; its last output had no newline: ${quoteStart(unterminated)}`;
+    const when = f === undefined ? "between commands" : `while ${f.what} was in flight`;
+    if (this.closing && f === undefined) this.fail(new DriverError("driver", "the driver was closed"));
+    else this.fail(new DriverError("driver", `driver ${how} ${when}${hint}${this.stderrSuffix()}`, f?.cmd));
+    forgetGroup(this.child.pid);
+    this.resolveExited();
+  }
+
+  private inFlightSuffix(): string {
+    return this.inFlight === undefined ? "" : ` in answer to ${this.inFlight.what}`;
+  }
+
+  private stderrSuffix(): string {
+    const tail = this.stderr.tail();
+    return tail.length === 0 ? "; it wrote nothing to stderr" : `; last stderr lines:\n${tail.map((l) => `  | ${l}`).join("\n")}`;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.broken === undefined) {
+      const grace = Math.min(this.timeoutMs, CLOSE_GRACE_MS);
+      try {
+        await this.call("bye", {}, () => undefined, undefined, grace);
+        await Promise.race([this.exited, new Promise((r) => setTimeout(r, grace).unref())]);
+      } catch {
+        // A driver that cannot say goodbye is killed like any other.
+      }
+    }
+    this.broken ??= new DriverError("driver", "the driver was closed");
+    killGroup(this.child.pid);
+    await this.exited;
+  }
+}
+
+const outcomeOk = (): Outcome => ({ ok: true });
+const rejected = (e: WireFailure): Outcome => ({ ok: false, error: e.message });
+const none = (): void => undefined;
+const id = (n: NodeId): string => wire.encodeNodeId(n, "node");
+
+/** A Driver for the external program argv (spawned without a shell). */
+export function createStdioDriver(argv: string[], opts: StdioDriverOptions): StdioDriver {
+  const versions = opts.versions ?? PROTOCOL_VERSIONS;
+  const conn = new Connection(argv, opts.timeoutMs, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const simple = (cmd: Command, params: Record<string, unknown>): Promise<void> => conn.call(cmd, params, none);
+  const outcome = (cmd: Command, params: Record<string, unknown>): Promise<Outcome> => conn.call(cmd, params, outcomeOk, rejected);
+  const msgParam = (m: Message): wire.WireMessage => wire.encodeMessage(m, "msg");
+
+  return {
+    get pid() {
+      return conn.pid;
+    },
+    stderrTail: () => conn.stderrTail(),
+
+    hello: async () => {
+      const params: Record<string, unknown> = { protocol: PROTOCOL_NAME, versions: [...versions] };
+      if (opts.harness !== undefined) params["harness"] = { name: opts.harness.name, version: opts.harness.version };
+      return conn.call("hello", params, (r) => {
+        const info = wire.decodeDriverInfo(r as wire.WireHelloResult);
+        if (!versions.includes(info.protocolVersion)) {
+          throw new DriverError("protocol", `driver chose protocol version ${info.protocolVersion}, but the harness offered ${versions.join(", ")}`, "hello");
+        }
+        return info;
+      });
+    },
+    reset: async () => simple("reset", {}),
+    create: async (node, config, storage) =>
+      simple("create", { node: id(node), config: wire.encodeNodeConfig(config, "config"), storage: wire.encodeDurableState(storage, "storage") }),
+    crash: async (node) => simple("crash", { node: id(node) }),
+    tick: async (node) => simple("tick", { node: id(node) }),
+    step: async (node, msg) => outcome("step", { node: id(node), msg: msgParam(msg) }),
+    campaign: async (node) => outcome("campaign", { node: id(node) }),
+    propose: async (node, data) => outcome("propose", { node: id(node), data: wire.encodeBytes(data) }),
+    proposeConfChange: async (node, cc) => outcome("propose_conf_change", { node: id(node), cc: wire.encodeConfChange(cc, "cc") }),
+    readIndex: async (node, ctx) => outcome("read_index", { node: id(node), ctx: wire.encodeBytes(ctx) }),
+    transferLeader: async (node, to) => outcome("transfer_leader", { node: id(node), to: wire.encodeNodeId(to, "to") }),
+    forgetLeader: async (node) => outcome("forget_leader", { node: id(node) }),
+    reportUnreachable: async (node, peer) => outcome("report_unreachable", { node: id(node), peer: wire.encodeNodeId(peer, "peer") }),
+    reportSnapshot: async (node, peer, failed) => outcome("report_snapshot", { node: id(node), peer: wire.encodeNodeId(peer, "peer"), failed }),
+    setRandomizedElectionTimeout: async (node, ticks) => simple("set_randomized_election_timeout", { node: id(node), ticks }),
+    ready: async (node) =>
+      conn.call("ready", { node: id(node) }, (r) => {
+        const w = (r as { ready: wire.WireReady | null }).ready;
+        return w === null ? null : wire.decodeReady(w, "result.ready");
+      }),
+    advance: async (node) => conn.call("advance", { node: id(node) }, (r) => wire.decodeApplied(r as wire.WireApplied, "result")),
+    storageAppend: async (node, msg) => simple("storage_append", { node: id(node), msg: msgParam(msg) }),
+    storageApply: async (node, msg) =>
+      conn.call("storage_apply", { node: id(node), msg: msgParam(msg) }, (r) => wire.decodeApplied(r as wire.WireApplied, "result")),
+    compact: async (node, index) => simple("compact", { node: id(node), index: wire.encodeU64(index, "index") }),
+    status: async (node) => conn.call("status", { node: id(node) }, (r) => wire.decodeStatus((r as { status: wire.WireStatus }).status, "result.status")),
+    close: async () => conn.close(),
+  };
+}
