@@ -21,6 +21,12 @@ export interface TraceResult {
   readonly status: TraceStatus;
   /** Why it was skipped or errored. */
   readonly reason?: string | undefined;
+  /**
+   * For errored traces: "input" = the trace file itself is invalid (YAML, schema, semantics; the
+   * CLI exits 2), "driver" = the driver crashed or exited, "protocol" = it broke the protocol,
+   * "timeout" = it did not answer in time.
+   */
+  readonly errorKind?: "input" | "driver" | "protocol" | "timeout" | undefined;
   readonly source?: { readonly repo: string; readonly path: string; readonly commit: string; readonly test?: string | undefined } | undefined;
   readonly features: readonly string[];
   /** The level actually checked: invariants, observable or exact. */

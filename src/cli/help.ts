@@ -1,0 +1,58 @@
+// The --help texts. Kept next to the parsers so a new flag is documented where it is added.
+
+export const MAIN_HELP = `Usage: raft-conformance <command> [options]
+
+Commands:
+  run [paths…]          run trace files (default: the bundled traces/)
+  validate [paths…]     check trace files against the format; report problems as file:line:col
+  invariants [--json]   list every invariant with its definition and TLA+ counterpart
+  reference-driver      serve the reference Raft core as a stdio driver
+
+Options:
+  -h, --help            show help (also: raft-conformance <command> --help)
+  -v, --version         print the version
+
+Exit codes: 0 all passed (or skipped with a reason), 1 a failure or a driver error,
+2 bad usage or an invalid trace file.
+`;
+
+export const RUN_HELP = `Usage: raft-conformance run [paths…] [options]
+
+Runs every trace under the given files or directories (default: the traces/ bundled with the
+package) against a driver, and reports each trace as passed, failed, skipped or errored.
+
+Options:
+  --driver "<cmd>"      external driver started over stdio; the command is split into words like
+                        a shell does (quotes, backslashes) without any expansion.
+                        Default: the built-in reference core, in-process.
+  --level L             invariants | observable | exact (default exact); a trace is checked at the
+                        highest level both it and the driver support
+  --seed N              seed for every seeded choice (default 1); printed first in every report
+  --shard i/n           run only the i-th of n shards (1 ≤ i ≤ n)
+  --grep RE             run only traces whose id matches the regular expression
+  --features a,b        only these driver features count as available
+  --json FILE           write the JSON report (spec/report.schema.json)
+  --junit FILE          write a JUnit XML report
+  --timings             include durations (console, JSON, JUnit); off by default so reports
+                        are byte-identical between runs
+  --timeout-ms N        per-request driver timeout in milliseconds (default 10000)
+`;
+
+export const VALIDATE_HELP = `Usage: raft-conformance validate [paths…]
+
+Loads every trace file under the given files or directories (default: the bundled traces/),
+checks YAML syntax, the schema (spec/trace.schema.json) and the semantic rules, and prints each
+problem as file:line:col: message. Exits 2 if there is any problem, 0 otherwise.
+`;
+
+export const INVARIANTS_HELP = `Usage: raft-conformance invariants [--json]
+
+Lists every invariant the checker evaluates after each step, with its definition and the TLA+
+property it corresponds to. --json prints the list as a JSON array.
+`;
+
+export const REFERENCE_DRIVER_HELP = `Usage: raft-conformance reference-driver
+
+Serves the reference Raft core as a driver over stdin/stdout (the protocol of spec/protocol.md),
+so the harness can exercise the real protocol: run --driver "raft-conformance reference-driver".
+`;
