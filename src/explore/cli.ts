@@ -1,0 +1,105 @@
+// `raft-conformance explore`: random schedules against a driver, invariants after every step, and
+// for each violation a shrunk, replayable trace written to --out (its path is printed).
+import { availableParallelism } from "node:os";
+import { boolFlag, intFlag, parseFlags, stringFlag } from "../cli/args.js";
+import { UsageError } from "../cli/errors.js";
+import { EXIT_FAILED, EXIT_OK } from "../cli/exit-code.js";
+import type { CliIo } from "../cli/io.js";
+import { packageInfo } from "../cli/package-info.js";
+import { parseShard } from "../cli/run-options.js";
+import { ShellWordsError, splitShellWords } from "../driver/shell-words.js";
+import type { DriverSpec } from "./driver-spec.js";
+import { explore } from "./explore.js";
+import { toolCommit } from "./trace-writer.js";
+
+export const EXPLORE_HELP = `Usage: raft-conformance explore [options]
+
+Generates random schedules (3–7 nodes; proposals, ticks, campaigns, partitions, one-way cuts,
+drops, duplicates, reorders, crashes and restarts, held-back storage work, conf changes, reads,
+leader transfers, compaction — as far as the driver's capabilities allow), checks every invariant
+after every step, shrinks any violation to a minimal schedule and writes it as a trace.
+
+Options:
+  --driver "<cmd>"      external driver over stdio (default: the reference core, in-process)
+  --seed N              first seed (default 1); run k explores seed N+k
+  --runs N              schedules to explore (default 100)
+  --steps N             at most N operations per schedule (default 60)
+  --out DIR             where minimal traces are written (default traces/regressions)
+  --workers N           worker threads (default: the cores available)
+  --shard i/n           explore only runs k with k mod n = i-1 (like run --shard)
+  --time-limit-s N      start no new seed after N seconds
+  --shrink-s N          time budget for shrinking one violation (default 60)
+  --stop-on-first       stop at the first violation
+  --timeout-ms N        per-request driver timeout (default 10000)
+
+Exit codes: 0 no violation, 1 a violation (each written trace's path is printed), 2 bad usage.
+`;
+
+export async function exploreCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const p = parseFlags("explore", args, {
+    driver: { type: "string" },
+    seed: { type: "string" },
+    runs: { type: "string" },
+    steps: { type: "string" },
+    out: { type: "string" },
+    workers: { type: "string" },
+    shard: { type: "string" },
+    "time-limit-s": { type: "string" },
+    "shrink-s": { type: "string" },
+    "stop-on-first": { type: "boolean" },
+    "timeout-ms": { type: "string" },
+  });
+  if (boolFlag(p, "help")) {
+    io.stdout.write(EXPLORE_HELP);
+    return EXIT_OK;
+  }
+  if (p.positionals.length > 0) throw new UsageError(`explore takes no positional arguments, got ${JSON.stringify(p.positionals[0])}`);
+  const seed = intFlag(p, "seed", 1);
+  const runs = intFlag(p, "runs", 100, 1);
+  const steps = intFlag(p, "steps", 60, 1);
+  const workers = intFlag(p, "workers", availableParallelism(), 1);
+  const timeLimit = stringFlag(p, "time-limit-s") === undefined ? undefined : intFlag(p, "time-limit-s", 0, 1) * 1000;
+  const shrinkMs = intFlag(p, "shrink-s", 60, 1) * 1000;
+  const timeoutMs = intFlag(p, "timeout-ms", 10_000, 1);
+  const out = stringFlag(p, "out") ?? "traces/regressions";
+  if (out === "") throw new UsageError("--out wants a directory");
+  const driverLine = stringFlag(p, "driver");
+  let driver: DriverSpec = { kind: "inprocess" };
+  if (driverLine !== undefined) {
+    let argv: string[];
+    try {
+      argv = splitShellWords(driverLine);
+    } catch (e) {
+      if (e instanceof ShellWordsError) throw new UsageError(`--driver: ${e.message}`);
+      throw e;
+    }
+    if (argv.length === 0) throw new UsageError("--driver wants a command, got an empty string");
+    driver = { kind: "stdio", argv, timeoutMs };
+  }
+  const shard = parseShard(stringFlag(p, "shard"));
+  const pkg = packageInfo();
+
+  io.stdout.write(`seed ${seed}\n`);
+  io.stdout.write(`exploring ${runs} runs of up to ${steps} operations${shard !== undefined ? ` (shard ${shard.index + 1}/${shard.count})` : ""} with ${workers} worker(s)\n`);
+  const summary = await explore(
+    {
+      seed,
+      runs,
+      driver,
+      workers,
+      shard,
+      timeLimitMs: timeLimit,
+      stopOnFirst: boolFlag(p, "stop-on-first"),
+      seedOptions: { maxOps: steps, outDir: out, tool: { version: pkg.version, commit: toolCommit(pkg.root) }, shrinkMs },
+    },
+    (r, file) => {
+      if (r.found === undefined || file === undefined) return;
+      const f = r.found;
+      io.stdout.write(`violation: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
+      io.stdout.write(`${file}\n`);
+      if (!f.replayed) io.stderr.write(`warning: replaying ${file} with run did not reproduce the violation\n`);
+    },
+  );
+  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${summary.found.length} violation(s)\n`);
+  return summary.found.length > 0 ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,98 @@
+// Exploring one seed: fast-check generates one schedule from the seed and runs it; on a violation
+// it shrinks the schedule (keeping the same invariant violated) and the minimal run's steps are
+// rendered as a trace, which is replayed through the runner to prove it reproduces.
+import fc from "fast-check";
+import type { Driver, DriverInfo, Feature } from "../driver/types.js";
+import { runTrace } from "../harness/run.js";
+import { loadTraceText } from "../trace/load.js";
+import { executeSchedule, type ExecResult, type Violation } from "./executor.js";
+import { scheduleDefaults } from "./plan.js";
+import { scheduleArbitrary, type Schedule } from "./schedule.js";
+import { traceFileName, traceText, type TraceInfo } from "./trace-writer.js";
+
+export interface SeedOptions {
+  readonly maxOps: number;
+  readonly outDir: string;
+  readonly tool: { readonly version: string; readonly commit: string };
+  /** Wall-clock budget for shrinking one violation (ms). */
+  readonly shrinkMs: number;
+  readonly label?: string | undefined;
+  /** Clock for the shrink budget (injected so tests can pin it). */
+  readonly now?: () => number;
+}
+
+export interface Found {
+  readonly violation: Violation;
+  readonly fileName: string;
+  readonly text: string;
+  /** Steps in the minimal trace. */
+  readonly steps: number;
+  /** Whether replaying the written trace with the runner failed on the same invariant. */
+  readonly replayed: boolean;
+  readonly shrinks: number;
+}
+
+export interface SeedResult {
+  readonly seed: number;
+  /** Harness steps executed while exploring this seed (shrinking included). */
+  readonly events: number;
+  readonly found?: Found | undefined;
+}
+
+export function driverLabel(info: DriverInfo): string {
+  return `${info.implementation.name} ${info.implementation.version}`;
+}
+
+export async function exploreSeed(seed: number, driver: Driver, info: DriverInfo, opts: SeedOptions): Promise<SeedResult> {
+  const now = opts.now ?? (() => performance.now());
+  const arb = scheduleArbitrary({ capabilities: new Set<Feature>(info.capabilities), maxOps: opts.maxOps });
+  let events = 0;
+  let target: string | undefined;
+  let deadline = Number.POSITIVE_INFINITY;
+  let last: { s: Schedule; r: ExecResult } | undefined;
+  const prop = fc.asyncProperty(arb, async (s) => {
+    // Past the budget every candidate "passes", which ends shrinking at the best case so far.
+    if (now() > deadline) return true;
+    const r = await executeSchedule(s, driver, seed);
+    events += r.events;
+    const v = r.violation;
+    if (v === undefined || (target !== undefined && v.invariant !== target)) return true;
+    if (target === undefined) {
+      target = v.invariant;
+      deadline = now() + opts.shrinkMs;
+    }
+    last = { s, r };
+    return false;
+  });
+  const out = await fc.check(prop, { seed, numRuns: 1 });
+  if (!out.failed || last === undefined) return { seed, events };
+  // fast-check only moves to candidates that fail, so the last failing run is the counterexample;
+  // a thrown error (a bug in the tool, not in the driver) is reported as such.
+  if (out.errorInstance !== null && last.r.violation === undefined) throw out.errorInstance;
+  const { s, r } = last;
+  const violation = r.violation as Violation;
+  const t: TraceInfo = {
+    seed,
+    violation,
+    defaults: scheduleDefaults(s),
+    steps: r.steps,
+    tool: opts.tool,
+    driver: driverLabel(info),
+    outDir: opts.outDir,
+    label: opts.label,
+  };
+  const fileName = traceFileName(t);
+  const text = traceText(t);
+  const replayed = await replays(fileName, text, violation, driver, info);
+  return { seed, events, found: { violation, fileName, text, steps: r.steps.length, replayed, shrinks: out.numShrinks } };
+}
+
+/** Loads the written trace like `run` does and checks it fails the same way. */
+async function replays(fileName: string, text: string, v: Violation, driver: Driver, info: DriverInfo): Promise<boolean> {
+  const loaded = loadTraceText(fileName, text);
+  if (!loaded.ok) return false;
+  const res = await runTrace(loaded.trace, driver, { level: "exact", seed: 0, info });
+  if (v.invariant === "driver-error") return res.status === "errored";
+  if (v.invariant === "harness-error") return res.status === "failed" && res.failure?.invariant === undefined;
+  return res.status === "failed" && res.failure?.invariant === v.invariant && res.failure.step === v.step;
+}
