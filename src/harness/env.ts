@@ -1,8 +1,8 @@
 // The harness's model of a cluster under test, following etcd's rafttest InteractionEnv: per-node
 // durable storage, storage-thread work queues and application state; one network queue; one PRNG.
 // Every operation appends the output events it produced to `events` (what `expect:` compares).
-import type { Applied, ConfState, Driver, Entry, Message, NodeConfig, NodeId, Ready, Snapshot, Status } from "../driver/types.js";
-import type { EntryObs } from "../invariants/observation.js";
+import { type Applied, type ConfState, type Driver, DriverError, type Entry, type Message, type NodeConfig, type NodeId, type Ready, type Snapshot, type Status } from "../driver/types.js";
+import type { EntryObs, InjectedObs } from "../invariants/observation.js";
 import type { NodeConfigYaml, Yaml, YamlMap } from "../trace/types.js";
 import { AppenderHistory } from "./appender.js";
 import { applyYamlConfig, type BaseConfig } from "./config.js";
@@ -12,11 +12,17 @@ import { DurableStore, EMPTY_CONF_STATE, isEmptyHardState, isEmptySnapshot } fro
 import { entryObs, LogView } from "./logview.js";
 import { isLocalTarget, Network, type MsgFilter } from "./network.js";
 import type { Prng } from "./prng.js";
+import { TimelineRecorder } from "./timeline.js";
 
 /** A step the harness cannot carry out as written (reported against the step's line). */
 export class HarnessError extends Error {}
 /** The driver failed (threw, exited, broke the protocol). */
 export class DriverFailure extends Error {}
+/**
+ * The driver answered `unsupported`: the trace needs a capability or value the implementation
+ * lacks, which skips the trace with the driver's message as reason (spec/protocol.md, "Errors").
+ */
+export class DriverUnsupported extends Error {}
 
 /** Upper bound on stabilize rounds: a livelock is a failure, not a hang. */
 export const MAX_STABILIZE_ROUNDS = 10_000;
@@ -46,8 +52,12 @@ export class Env {
   // What the current step did, for the invariant checker.
   applied = new Map<NodeId, EntryObs[]>();
   delivered: { from: NodeId; to: NodeId; type: string; term: number }[] = [];
+  /** Hand-made messages (the `step` step) the nodes accepted: the environment's claims. */
+  injected: InjectedObs[] = [];
   restarted: NodeId[] = [];
   touched = new Set<NodeId>();
+  /** Sends, deliveries, drops, crashes and restarts, for the report of a trace that fails. */
+  readonly timeline = new TimelineRecorder();
 
   constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig) {}
 
@@ -55,9 +65,17 @@ export class Env {
     this.events = [];
     this.applied = new Map();
     this.delivered = [];
+    this.injected = [];
     this.restarted = [];
     this.touched = new Set();
     for (const n of this.nodes) n.log.beginStep();
+    this.timeline.beginStep();
+  }
+
+  /** Queues messages on the network. */
+  private send(msgs: readonly Message[]): void {
+    this.net.send(msgs);
+    this.timeline.sent(msgs);
   }
 
   node(id: NodeId): NodeRec {
@@ -80,6 +98,10 @@ export class Env {
       return await f(this.driver);
     } catch (e) {
       if (e instanceof HarnessError || e instanceof DriverFailure) throw e;
+      if (e instanceof DriverError && e.code === "unsupported") {
+        const said = /with error unsupported: (.*)/.exec(e.message)?.[1] ?? e.message.split("\n")[0] ?? "";
+        throw new DriverUnsupported(`driver does not support: ${said}`);
+      }
       throw new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
@@ -137,6 +159,7 @@ export class Env {
     n.readStates = [];
     n.history = new AppenderHistory(n.durable.snapshot);
     n.log.resetTo(n.durable.snapIndex, n.durable.snapTerm, n.durable.allEntries());
+    this.timeline.crashed(id);
   }
 
   async restart(id: NodeId, cfg: NodeConfigYaml | undefined): Promise<void> {
@@ -149,6 +172,7 @@ export class Env {
     n.up = true;
     this.touched.add(id);
     this.restarted.push(id);
+    this.timeline.restarted(id);
   }
 
   // --- inputs -----------------------------------------------------------------------------
@@ -164,9 +188,24 @@ export class Env {
   /** Runs an input the node may refuse; a refusal is an `error` event. */
   async input(id: NodeId, what: string, f: (d: Driver) => Promise<{ ok: true } | { ok: false; error: string }>): Promise<boolean> {
     this.upNode(id);
-    const out = await this.call(`${what} on ${id}`, f);
+    const out = await this.call(`${what} on ${id}`, (d) => f(what === "step" ? this.recordingInjected(d) : d));
     if (!out.ok) this.events.push({ error: out.error });
     return out.ok;
+  }
+
+  /** The driver, noting each message the `step` input steps in and the node accepts (for the checker). */
+  private recordingInjected(d: Driver): Driver {
+    const step = async (to: NodeId, m: Message): Promise<Awaited<ReturnType<Driver["step"]>>> => {
+      const out = await d.step(to, m);
+      if (out.ok) {
+        this.injected.push({
+          from: m.from, to, type: m.type, term: m.term, index: m.index, logTerm: m.logTerm,
+          entries: m.entries.map(entryObs), commit: m.commit, reject: m.reject,
+        });
+      }
+      return out;
+    };
+    return Object.assign(Object.create(d) as Driver, { step });
   }
 
   async setRandomizedElectionTimeout(id: NodeId, timeout: number): Promise<void> {
@@ -204,7 +243,7 @@ export class Env {
           throw new DriverFailure(`node ${id} sent unexpected local message ${m.type}`);
         }
       } else {
-        this.net.send([m]);
+        this.send([m]);
       }
     }
     if (!async) {
@@ -255,7 +294,7 @@ export class Env {
     this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
     this.persist(n, { term: m.term, vote: m.vote, commit: m.commit }, m.entries, m.snapshot);
     await this.call(`storage append ${id}`, (d) => d.storageAppend(id, m));
-    this.net.send(m.responses);
+    this.send(m.responses);
   }
 
   async processApplyThread(id: NodeId): Promise<void> {
@@ -268,7 +307,7 @@ export class Env {
     this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
     const applied = await this.call(`storage apply ${id}`, (d) => d.storageApply(id, m));
     this.recordApplied(n, m.entries, applied);
-    this.net.send(m.responses);
+    this.send(m.responses);
   }
 
   // --- network ----------------------------------------------------------------------------
@@ -286,6 +325,7 @@ export class Env {
         const target = this.nodes[to - 1];
         if (drop || this.net.isCut(m) || target === undefined || !target.up) {
           y["dropped"] = true;
+          this.timeline.dropped(m, drop ? "by the trace" : this.net.isCut(m) ? "link cut" : "recipient down");
           shown.push(y);
           continue;
         }
@@ -293,6 +333,7 @@ export class Env {
         target.outputPending = true;
         const out = await this.call(`step ${m.type} into ${to}`, (d) => d.step(to, m));
         this.delivered.push({ from: m.from, to, type: m.type, term: m.term });
+        this.timeline.delivered(m, out.ok ? undefined : out.error);
         if (!out.ok) y["error"] = out.error;
         shown.push(y);
       }
@@ -347,7 +388,7 @@ export class Env {
       type: "MsgSnap", from, to, term: st.hardState.term, logTerm: 0, index: 0, entries: [], commit: 0, vote: 0,
       snapshot: n.history.last, reject: false, rejectHint: 0, context: new Uint8Array(), responses: [],
     };
-    this.net.send([m]);
+    this.send([m]);
     this.events.push({ sent: messageToYaml(m) });
   }
 

@@ -1,8 +1,8 @@
 // Builds what the invariant checker and observable checks see after a step.
 import type { StateType, Status } from "../driver/types.js";
 import type { NodeObs, RoleObs, StepObs } from "../invariants/observation.js";
-import type { NodeView } from "../trace/check.js";
-import { entryToYaml } from "./describe.js";
+import type { NodeView, ProgressView } from "../trace/check.js";
+import { entryToYaml, isPaused } from "./describe.js";
 import type { Env, NodeRec } from "./env.js";
 
 export function roleOf(s: StateType): RoleObs {
@@ -53,6 +53,7 @@ export function buildStepObs(env: Env, step: number): StepObs {
     applied: env.applied,
     restarted: env.restarted,
     delivered: env.delivered,
+    injected: env.injected,
     ticks: new Map(env.nodes.map((n) => [n.id, n.ticks] as const)),
   };
 }
@@ -73,5 +74,19 @@ export function nodeView(n: NodeRec): NodeView {
     log: n.log.entries().map(entryToYaml),
     config: { voters: cfg?.voters ?? [], voters_outgoing: cfg?.votersOutgoing ?? [], learners: cfg?.learners ?? [], learners_next: cfg?.learnersNext ?? [] },
     readStates: n.readStates,
+    leadTransferee: n.up ? (n.status?.leadTransferee ?? 0) : 0,
+    progress: n.up ? progressView(n.status) : undefined,
   };
+}
+
+function progressView(st: Status | undefined): ReadonlyMap<number, ProgressView> | undefined {
+  if (st === undefined || st.progress.size === 0) return undefined;
+  const out = new Map<number, ProgressView>();
+  for (const [id, p] of st.progress) {
+    out.set(id, {
+      state: p.state, match: p.match, next: p.next, paused: isPaused(p),
+      pending_snapshot: p.pendingSnapshot, recent_active: p.recentActive, inflight: p.inflightCount,
+    });
+  }
+  return out;
 }

@@ -46,7 +46,7 @@ export const reconfigDiscipline: InvariantDef = {
   id: "reconfig-discipline",
   name: "ReconfigDiscipline",
   definition:
-    "A leader appends a config entry only when every earlier config entry in its log is applied, a leave-joint entry only in a joint config and other config entries only outside one (etcd's validation, off with DisableConfChangeValidation); a node starts a campaign only with no config entry in (applied, commit].",
+    "A leader appends a config entry only when every earlier config entry in its log is applied, a leave-joint entry only in a joint config and other config entries only outside one — judged by the last earlier config entry in its log (enter-joint means joint), or by its config before or after the step when the log holds none (etcd's validation, off with DisableConfChangeValidation); a node starts a campaign only with no config entry in (applied, commit].",
   tla: "etcd raft.go pendingConfIndex / hasUnappliedConfChanges; etcd PR #469 HasUnappliedConfChange guard (SplitBrain456.tla); Vanlightly MaxOneReconfigurationAtATime; raft thesis membership/safety.tex",
   check(ctx: StepContext): void {
     for (const n of ctx.nodes) {
@@ -60,12 +60,21 @@ export const reconfigDiscipline: InvariantDef = {
           const e = w.entry;
           if (e.kind !== "config") continue;
           const before = n.log.lastConfigBefore(e.index);
+          // Every earlier config entry is applied (checked first), so the config the leader
+          // validated against is the one the last of them produced: the log decides, even when
+          // the config entered and left a joint state within this step (etcd's auto-leave).
+          // Without such an entry in the log (compacted, or the config came from a snapshot)
+          // the configs before and after the step decide.
+          const prior = before > 0 ? n.log.at(before)?.confChange : undefined;
+          const inJoint = prior !== undefined ? prior === "enter_joint" : undefined;
           if (before > applied) {
             ctx.report(this, `leader ${n.id} appended config entry ${e.index} while config entry ${before} is not applied (applied ${applied})`, [n.id]);
-          } else if (e.confChange === "leave_joint" && !joint) {
-            ctx.report(this, `leader ${n.id} appended leave-joint entry ${e.index} outside a joint config`, [n.id]);
-          } else if ((e.confChange === "enter_joint" || e.confChange === "simple") && !notJoint) {
-            ctx.report(this, `leader ${n.id} appended ${e.confChange} config entry ${e.index} while in joint config ${fmtConfig(c.config)}`, [n.id]);
+          } else if (e.confChange === "leave_joint" && !(inJoint ?? joint)) {
+            const why = inJoint === false ? `: the config entry before it (${before}) is ${prior}` : "";
+            ctx.report(this, `leader ${n.id} appended leave-joint entry ${e.index} outside a joint config${why}`, [n.id]);
+          } else if ((e.confChange === "enter_joint" || e.confChange === "simple") && (inJoint === true || !notJoint)) {
+            const where = inJoint === true ? `after enter-joint entry ${before}` : `in joint config ${fmtConfig(c.config)}`;
+            ctx.report(this, `leader ${n.id} appended ${e.confChange} config entry ${e.index} while joint (${where})`, [n.id]);
           }
         }
       }

@@ -1,6 +1,7 @@
 // Per-step view handed to every invariant: each node's current observation next to what the
 // checker remembers of the previous step, its log change, and how the step relates the two
 // (same incarnation, crash, restart). Also owns the checker's long-lived state.
+import { injectedOf } from "./claims.js";
 import { History } from "./history.js";
 import { LogMirror, type LogChange } from "./mirror.js";
 import type {
@@ -48,7 +49,7 @@ export interface NodeStep {
   readonly log: LogMirror;
   readonly change: LogChange;
   readonly applied: readonly EntryObs[];
-  /** Messages stepped into this node during the step. */
+  /** Messages stepped into this node during the step: delivered ones and hand-made ones. */
   readonly delivered: readonly Delivered[];
   /** The node's tick counter moved during the step. */
   readonly ticked: boolean;
@@ -86,6 +87,16 @@ export class CheckerState {
   readonly transferTerm = new Map<NodeKey, number>();
   /** term-monotonic / commit-monotonic: durable values last shown while the node was down. */
   readonly durableFloor = new Map<NodeKey, { term: number; commit: number }>();
+  /**
+   * state-machine-safety: the last index each node applied in its incarnation, from the applied
+   * lists (status.applied lags behind an asynchronous apply thread).
+   */
+  readonly lastApplied = new Map<NodeKey, { incarnation: number; index: number }>();
+  /**
+   * log-well-formed: entries ("index/term" ↦ digest) that a hand-made MsgApp carried with a term
+   * above the message's own term; a node holding one above its term follows the environment.
+   */
+  readonly injectedAboveTerm = new Map<string, string>();
   /** config-well-formed: nodes that have had a non-empty voter set. */
   readonly configInitialised = new Set<NodeKey>();
 
@@ -104,6 +115,11 @@ export class StepContext {
     readonly state: CheckerState,
   ) {
     const ids = [...obs.nodes.keys()].sort((a, b) => a - b);
+    // Hand-made messages were stepped into their node like deliveries (prevote, check-quorum).
+    const stepped: readonly Delivered[] = [
+      ...obs.delivered,
+      ...injectedOf(obs).map((m) => ({ from: m.from, to: m.to, type: m.type, term: m.term, reject: m.reject })),
+    ];
     let maxTerm = 0;
     for (const id of ids) {
       const cur = obs.nodes.get(id)!;
@@ -133,7 +149,7 @@ export class StepContext {
         log,
         change,
         applied: obs.applied.get(id) ?? [],
-        delivered: obs.delivered.filter((m) => m.to === id),
+        delivered: stepped.filter((m) => m.to === id),
         ticked: prev !== undefined && ticks !== undefined && prev.ticks !== undefined && ticks !== prev.ticks,
         configChanged: prev !== undefined && !sameConfig(prev.config, cur.config),
         becameLeader:

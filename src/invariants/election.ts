@@ -1,5 +1,6 @@
 // Elections: one leader per term, won by a quorum of votes, known consistently, entered by the
 // legal role transitions, and never preceded by entries of the candidate's term.
+import { fmtInjected, leaderClaims } from "./claims.js";
 import type { InvariantDef, NodeStep, StepContext } from "./context.js";
 import type { NodeKey } from "./observation.js";
 import { fmtConfig, isQuorum, isVoter } from "./quorum.js";
@@ -8,7 +9,7 @@ export const electionSafety: InvariantDef = {
   id: "election-safety",
   name: "ElectionSafety",
   definition:
-    "At most one node is ever leader in a given term: every node seen as leader of term t (at any step, not only simultaneously) is the same node.",
+    "At most one node is ever leader in a given term: every node seen as leader of term t (at any step, not only simultaneously), or claimed as its leader by a leader-only message the trace stepped in by hand, is the same node.",
   tla: "raft thesis Figure 3 Election Safety over the `elections` history; etcdraft.tla / ccfraft.tla MoreThanOneLeaderInv is the simultaneous special case",
   check(ctx: StepContext): void {
     const hl = ctx.state.history.leaders;
@@ -17,6 +18,14 @@ export const electionSafety: InvariantDef = {
       const seen = hl.get(t);
       if (seen === undefined) hl.set(t, l.id);
       else if (seen !== l.id) ctx.report(this, `nodes ${seen} and ${l.id} were both leader in term ${t}`, [seen, l.id]);
+    }
+    // A hand-made leader-only message is the environment's word that its sender led that term.
+    for (const c of leaderClaims(ctx.obs)) {
+      const seen = hl.get(c.term);
+      if (seen === undefined) hl.set(c.term, c.leader);
+      else if (seen !== c.leader) {
+        ctx.report(this, `${fmtInjected({ from: c.leader, to: c.to, type: c.type })} claims ${c.leader} led term ${c.term}, but ${seen} was leader in that term`, [seen, c.to]);
+      }
     }
   },
 };

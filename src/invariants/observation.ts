@@ -95,6 +95,28 @@ export interface StepObs {
   readonly ticks: ReadonlyMap<NodeKey, number>;
   /** Client proposals acknowledged in this step (applied by the node that accepted them). */
   readonly acked?: readonly { readonly digest: string; readonly index: number }[] | undefined;
+  /**
+   * Messages the trace stepped into a node by hand (the `step` step) and the node accepted. No
+   * node the harness ran sent them: the checker takes them as the environment's claims about
+   * their senders (often peers it never simulates); spec/invariants.md says how each is used.
+   */
+  readonly injected?: readonly InjectedObs[] | undefined;
+}
+
+/** A hand-made message stepped into node `to` (etcd type names, as in `delivered`). */
+export interface InjectedObs {
+  readonly from: NodeKey;
+  readonly to: NodeKey;
+  readonly type: string;
+  readonly term: number;
+  /** MsgApp: index and term of the entry just before `entries`. */
+  readonly index?: number | undefined;
+  readonly logTerm?: number | undefined;
+  /** MsgApp: the entries it carries, in index order. */
+  readonly entries?: readonly EntryObs[] | undefined;
+  readonly commit?: number | undefined;
+  /** Responses: the reject flag. */
+  readonly reject?: boolean | undefined;
 }
 
 export interface Violation {

@@ -1,4 +1,5 @@
 // Persistent per-node state: currentTerm never goes back, and a node votes at most once per term.
+import { fmtInjected, voteClaims } from "./claims.js";
 import type { InvariantDef, StepContext } from "./context.js";
 
 export const termMonotonic: InvariantDef = {
@@ -29,7 +30,7 @@ export const voteOnce: InvariantDef = {
   id: "vote-once",
   name: "VoteOnce / VotePersisted",
   definition:
-    "Within a term a node's vote, once cast, never changes and is never cleared, across restarts too; votes held only in memory and lost by a crash are forgotten (they were never sent).",
+    "Within a term a node's vote, once cast, never changes and is never cleared, across restarts too; votes held only in memory and lost by a crash are forgotten (they were never sent); a granted vote response the trace stepped in by hand counts as its sender's vote.",
   tla: "raft.tla HandleRequestVoteRequest grants only if votedFor ∈ {Nil, j}; etcdraft.tla BecomeFollowerOfTerm resets votedFor only on a term change; ongardie/raft.tla PR #5 (term/vote not persisted)",
   check(ctx: StepContext): void {
     const h = ctx.state.history;
@@ -41,6 +42,14 @@ export const voteOnce: InvariantDef = {
         else if (seen !== vote) ctx.report(this, `node ${n.id} voted for ${seen} and then for ${vote} in term ${term}`, [n.id]);
       } else if (seen !== undefined) {
         ctx.report(this, `node ${n.id} lost its vote for ${seen} in term ${term}`, [n.id]);
+      }
+    }
+    // A hand-made granted MsgVoteResp is the environment's word that its sender voted so.
+    for (const c of voteClaims(ctx.obs)) {
+      const seen = h.vote(c.voter, c.term);
+      if (seen === undefined) h.setVote(c.voter, c.term, c.candidate);
+      else if (seen !== c.candidate) {
+        ctx.report(this, `${fmtInjected({ from: c.voter, to: c.candidate, type: "MsgVoteResp" })} grants ${c.candidate} the vote of ${c.voter} in term ${c.term}, which went to ${seen}`, [c.candidate]);
       }
     }
   },

@@ -1,9 +1,21 @@
 // Observable checks (`check:` steps): tolerant matchers over what any implementation can show —
-// role, term, vote, leader, commit, applied, log, configuration, read states.
+// role, term, vote, leader, commit, applied, log, configuration, read states, and (with the
+// progress_status capability) the leader's pending transfer and per-peer progress.
 import { bytesToYaml, canonical, deepEqual, toYamlText, yamlToBytes } from "./expect.js";
 import type { Yaml, YamlMap } from "./types.js";
 
 export type Role = "follower" | "precandidate" | "candidate" | "leader";
+
+/** One peer's progress as the leader tracks it, in check terms (etcd's tracker.Progress). */
+export interface ProgressView {
+  readonly state: "StateProbe" | "StateReplicate" | "StateSnapshot";
+  readonly match: number;
+  readonly next: number;
+  readonly paused: boolean;
+  readonly pending_snapshot: number;
+  readonly recent_active: boolean;
+  readonly inflight: number;
+}
 
 /** One node as a check sees it. Entries are in trace form (term, index, type, data / conf_change). */
 export interface NodeView {
@@ -19,6 +31,10 @@ export interface NodeView {
   readonly log: readonly YamlMap[];
   readonly config: { readonly voters: readonly number[]; readonly voters_outgoing: readonly number[]; readonly learners: readonly number[]; readonly learners_next: readonly number[] };
   readonly readStates: readonly { readonly index: number; readonly ctx: Uint8Array }[];
+  /** The leader's pending transfer target; 0 when none (or not the leader). */
+  readonly leadTransferee: number;
+  /** Per-peer progress; undefined when the node tracks none (it is not the leader, or it is down). */
+  readonly progress?: ReadonlyMap<number, ProgressView> | undefined;
 }
 
 /** The nodes a check names: `node`, `nodes`, or `all` (every node that is up). */
@@ -48,6 +64,8 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
   num("commit", n.commit);
   num("applied", n.applied);
   num("last_index", n.lastIndex);
+  num("lead_transferee", n.leadTransferee);
+  if (args["progress"] !== undefined) out.push(...progressMismatches(args["progress"] as YamlMap, n));
   if (args["config"] !== undefined) {
     const c = args["config"] as YamlMap;
     for (const k of ["voters", "voters_outgoing", "learners", "learners_next"] as const) {
@@ -72,6 +90,39 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
     const want = (args["read_states"] as YamlMap[]).map((r) => canonical({ index: r["index"] ?? 0, ...bytesToYaml("ctx", yamlToBytes(r, "ctx")) }));
     const got = n.readStates.map((r) => canonical({ index: r.index, ...bytesToYaml("ctx", r.ctx) }));
     if (!deepEqual(want, got)) out.push(`node ${n.id} read_states: expected ${toYamlText(want)}, got ${got.length ? toYamlText(got) : "[]"}`);
+  }
+  return out;
+}
+
+const PROGRESS_NUMBERS = ["match", "next", "pending_snapshot", "inflight"] as const;
+const PROGRESS_FLAGS = ["paused", "recent_active"] as const;
+
+/** Compares the peers a check names with the node's progress map; other peers are not looked at. */
+function progressMismatches(want: YamlMap, n: NodeView): string[] {
+  if (n.progress === undefined || n.progress.size === 0) {
+    return [`node ${n.id} progress: expected progress for peer(s) ${Object.keys(want).join(", ")}, but the node tracks none (it is ${n.up ? `a ${n.role}` : "down"}; only the leader tracks progress)`];
+  }
+  const out: string[] = [];
+  for (const [peer, m] of Object.entries(want)) {
+    const p = n.progress.get(Number(peer));
+    if (p === undefined) {
+      out.push(`node ${n.id} progress.${peer}: the leader tracks no progress for peer ${peer} (tracked: ${[...n.progress.keys()].sort((a, b) => a - b).join(", ")})`);
+      continue;
+    }
+    const w = m as YamlMap;
+    if (w["state"] !== undefined) {
+      const s = w["state"];
+      const allowed = typeof s === "string" ? [s] : ((s as YamlMap)["one_of"] as string[]);
+      if (!allowed.includes(p.state)) out.push(`node ${n.id} progress.${peer}.state: expected ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`}, got ${p.state}`);
+    }
+    for (const f of PROGRESS_NUMBERS) {
+      if (w[f] === undefined) continue;
+      const r = matchNumber(w[f], p[f]);
+      if (r !== undefined) out.push(`node ${n.id} progress.${peer}.${f}: expected ${r}, got ${p[f]}`);
+    }
+    for (const f of PROGRESS_FLAGS) {
+      if (w[f] !== undefined && w[f] !== p[f]) out.push(`node ${n.id} progress.${peer}.${f}: expected ${String(w[f])}, got ${String(p[f])}`);
+    }
   }
   return out;
 }

@@ -44,6 +44,32 @@ describe("state-machine-safety", () => {
     expect(s.step()).toEqual(["state-machine-safety"]);
   });
 
+  test("with async storage writes the apply thread may run ahead of status.applied", () => {
+    // The apply thread applied 1 and then 2 while the MsgStorageApplyResp that raises
+    // status.applied was still held back: the next index follows the applied history.
+    const s = new Scenario([1, 2, 3]);
+    s.set(2, { term: 1, commit: 3 }).append(2, 1, 1, 1);
+    expect(s.step()).toEqual([]);
+    s.applied(2, s.node(2).log.entry(1)!);
+    expect(s.step()).toEqual([]);
+    s.applied(2, s.node(2).log.entry(2)!);
+    expect(s.step()).toEqual([]);
+    s.set(2, { applied: 1 });
+    expect(s.step()).toEqual([]);
+    s.applied(2, s.node(2).log.entry(3)!).set(2, { applied: 3 });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("re-applying an index status.applied has not reached yet fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(2, { term: 1, commit: 3 }).append(2, 1, 1, 1);
+    expect(s.step()).toEqual([]);
+    s.applied(2, s.node(2).log.entry(1)!, s.node(2).log.entry(2)!);
+    expect(s.step()).toEqual([]);
+    s.applied(2, s.node(2).log.entry(2)!);
+    expect(s.step()).toEqual(["state-machine-safety"]);
+  });
+
   test("applying an entry other than the committed one fires", () => {
     const s = ackedOp();
     s.apply(2, 1).applied(2, { index: 2, term: 1, kind: "normal", digest: "forged" }).set(2, { applied: 2 });

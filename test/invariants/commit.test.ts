@@ -17,6 +17,31 @@ describe("committed-agreement", () => {
     expect(s.step()).toEqual(["committed-agreement", "log-matching"]);
   });
 
+  test("a follower that took a conflicting append is judged once it hands out its Ready", () => {
+    // Node 1 holds 1@t1 from its own stale leadership; leader 3 of term 2 commits 1@t2. Stepping
+    // the append into node 1 raises its commit at once, while the log it has handed out still
+    // shows 1@t1 until its next Ready (logPending): the comparison waits for that Ready.
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    expect(s.elect(3, 2, [2])).toEqual([]);
+    expect(s.commitOn(3, [2], 1)).toEqual([]);
+    s.set(1, { term: 2, vote: 0, role: "follower", leader: 3, commit: 1, logPending: true });
+    expect(s.step()).toEqual([]);
+    s.replicate(3, 1).set(1, { logPending: false });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a committed entry that differs once the Ready is handed out fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    expect(s.elect(3, 2, [2])).toEqual([]);
+    expect(s.commitOn(3, [2], 1)).toEqual([]);
+    s.set(1, { term: 2, vote: 0, role: "follower", leader: 3, commit: 1, logPending: true });
+    expect(s.step()).toEqual([]);
+    s.set(1, { logPending: false });
+    expect(s.step()).toEqual(["committed-agreement"]);
+  });
+
   test("§3.5 sketch 1: a committed entry missing from a 'more up-to-date' stale leader is legal", () => {
     // A=1, B=2, C=3, D=4, E=5. A (term 2) holds uncommitted ⟨1,2⟩; C wins term 3 without it and
     // appends ⟨1,3⟩; A wins term 4, gives B only ⟨1,2⟩ with leaderCommit 2, so B commits ⟨1,2⟩ while

@@ -67,6 +67,40 @@ describe("reconfig-discipline", () => {
     expect(s.step()).toEqual(["reconfig-discipline"]);
   });
 
+  test("a single-voter leader entering and auto-leaving a joint config within one step is legal", () => {
+    // etcd's auto-leave: the leader applies the enter-joint entry, appends the leave-joint entry,
+    // commits and applies it, all inside one harness step; its config is simple before and after.
+    const s = new Scenario([1]);
+    expect(s.elect(1, 1, [])).toEqual([]);
+    s.set(1, { commit: 1, applied: 1 });
+    expect(s.step()).toEqual([]);
+    s.append(1, { term: 1, kind: "config", confChange: "enter_joint" }, { term: 1, kind: "config", confChange: "leave_joint" });
+    s.set(1, { commit: 3 }).apply(1, 3).set(1, { config: { voters: [1, 2] } });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a second leave-joint entry appended in the step that applies the first fires", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    s.append(1, { term: 1, kind: "config", confChange: "enter_joint" });
+    expect(s.commitOn(1, [2], 2)).toEqual([]);
+    s.apply(1, 2).set(1, { config: { voters: [1, 2, 3], votersOutgoing: [1, 2, 3] } });
+    expect(s.step()).toEqual([]);
+    s.append(1, { term: 1, kind: "config", confChange: "leave_joint" });
+    expect(s.commitOn(1, [2], 3)).toEqual([]);
+    // Joint before the step, so comparing configs would allow it; the log says it already left.
+    s.apply(1, 3).set(1, { config: { votersOutgoing: [] } });
+    s.append(1, { term: 1, kind: "config", confChange: "leave_joint" });
+    expect(s.step()).toEqual(["reconfig-discipline"]);
+  });
+
+  test("a leave-joint entry with no config entry before it in the log fires outside a joint config", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    s.append(1, { term: 1, kind: "config", confChange: "leave_joint" });
+    expect(s.step()).toEqual(["reconfig-discipline"]);
+  });
+
   test("a second change after the first is applied, and leave-joint while joint, are legal", () => {
     const s = new Scenario([1, 2, 3]);
     expect(s.elect(1, 1, [2])).toEqual([]);

@@ -5,6 +5,7 @@ import type {
   ConfigObs,
   EntryKind,
   EntryObs,
+  InjectedObs,
   InvariantChecker,
   LogObs,
   NodeObs,
@@ -68,6 +69,7 @@ export class Scenario {
   private delivered: StepObs["delivered"][number][] = [];
   private ticks = new Map<number, number>();
   private acked: { digest: string; index: number }[] = [];
+  private injected: InjectedObs[] = [];
   private stepNo = 0;
   /** Violations of the last step, with messages (for debugging a failing test). */
   last: readonly Violation[] = [];
@@ -222,6 +224,15 @@ export class Scenario {
     return this;
   }
 
+  /** A hand-made message the trace stepped into `m.to` (entries as `[index, term]` or full EntryObs). */
+  inject(m: Omit<InjectedObs, "entries"> & { entries?: readonly (EntryObs | readonly [number, number])[] }): this {
+    const { entries: specs, ...rest } = m;
+    const entry = (e: EntryObs | readonly [number, number]): EntryObs =>
+      "index" in e ? e : { index: e[0], term: e[1], kind: "normal", digest: digestOf(e[0], e[1]) };
+    this.injected.push({ ...rest, ...(specs !== undefined ? { entries: specs.map(entry) } : {}) });
+    return this;
+  }
+
   ack(digest: string, index: number): this {
     this.acked.push({ digest, index });
     return this;
@@ -239,12 +250,14 @@ export class Scenario {
       delivered: [...this.delivered],
       ticks: new Map(this.ticks),
       acked: [...this.acked],
+      injected: [...this.injected],
     };
     this.deltas.clear();
     this.appliedNow.clear();
     this.restarted = [];
     this.delivered = [];
     this.acked = [];
+    this.injected = [];
     return obs;
   }
 
