@@ -6,6 +6,8 @@ Commands:
   run [paths…]          run trace files (default: the bundled traces/)
   validate [paths…]     check trace files against the format; report problems as file:line:col
   invariants [--json]   list every invariant with its definition and TLA+ counterpart
+  rewrite FILE…         refresh traces' exact expect: blocks from the reference (--check for CI)
+  check-log FILE        re-check a recorded run log (run --record) against the invariants
   reference-driver      serve the reference Raft core as a stdio driver
 
 Options:
@@ -33,9 +35,18 @@ Options:
   --features a,b        only these driver features count as available
   --json FILE           write the JSON report (spec/report.schema.json)
   --junit FILE          write a JUnit XML report
+  --html FILE           write a self-contained HTML report: filters, and for each failed trace
+                        its diff and a message-sequence chart (no network access needed)
+  --record FILE         write every step's node observations as NDJSON (spec/run-log.schema.json),
+                        which \`raft-conformance check-log\` re-checks offline
   --timings             include durations (console, JSON, JUnit); off by default so reports
                         are byte-identical between runs
   --timeout-ms N        per-request driver timeout in milliseconds (default 10000)
+  --baseline FILE       known failures of this implementation (YAML, spec/baseline.schema.json):
+                        a listed trace that fails is reported as a known failure and does not
+                        fail the run; a listed trace that passes is reported as stale
+  --strict-baseline     a stale baseline entry (the trace passes, or no trace has its id) fails
+                        the run
 `;
 
 export const VALIDATE_HELP = `Usage: raft-conformance validate [paths…]

@@ -21,6 +21,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   "reference-driver": referenceDriverCommand,
   // Loaded on use: exploration pulls in fast-check, which no other command needs.
   explore: async (args, io) => (await import("../explore/cli.js")).exploreCommand(args, io),
+  rewrite: async (args, io) => (await import("./rewrite.js")).rewriteCommand(args, io),
+  "check-log": async (args, io) => (await import("./check-log.js")).checkLogCommand(args, io),
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,7 +1,7 @@
 // `run` flags → a validated description of the run. Every bad value is a UsageError (exit 2),
 // found before any driver is started.
 import { FEATURES, type Feature } from "../driver/types.js";
-import { boolFlag, intFlag, parseFlags, stringFlag } from "./args.js";
+import { boolFlag, intFlag, parseFlags, stringFlag, type Parsed } from "./args.js";
 import { UsageError } from "./errors.js";
 import { ShellWordsError, splitShellWords } from "../driver/shell-words.js";
 
@@ -22,8 +22,16 @@ export interface RunCliOptions {
   readonly features?: readonly Feature[] | undefined;
   readonly json?: string | undefined;
   readonly junit?: string | undefined;
+  /** The self-contained HTML report, with a message-sequence chart per failed trace. */
+  readonly html?: string | undefined;
+  /** NDJSON run log of every step's observations (spec/run-log.schema.json), for `check-log`. */
+  readonly record?: string | undefined;
   readonly timings: boolean;
   readonly timeoutMs: number;
+  /** Known failures (spec/baseline.schema.json); loaded before anything runs. */
+  readonly baseline?: string | undefined;
+  /** A stale baseline entry fails the run. */
+  readonly strictBaseline: boolean;
 }
 
 export const DEFAULT_SEED = 1;
@@ -39,8 +47,12 @@ export function parseRunArgs(args: readonly string[]): RunCliOptions {
     features: { type: "string" },
     json: { type: "string" },
     junit: { type: "string" },
+    html: { type: "string" },
+    record: { type: "string" },
     timings: { type: "boolean" },
     "timeout-ms": { type: "string" },
+    baseline: { type: "string" },
+    "strict-baseline": { type: "boolean" },
   });
   const driverLine = stringFlag(p, "driver");
   return {
@@ -54,8 +66,12 @@ export function parseRunArgs(args: readonly string[]): RunCliOptions {
     features: parseFeatures(stringFlag(p, "features")),
     json: nonEmpty("json", stringFlag(p, "json")),
     junit: nonEmpty("junit", stringFlag(p, "junit")),
+    html: nonEmpty("html", stringFlag(p, "html")),
+    record: nonEmpty("record", stringFlag(p, "record")),
     timings: boolFlag(p, "timings"),
     timeoutMs: intFlag(p, "timeout-ms", DEFAULT_TIMEOUT_MS, 1),
+    baseline: nonEmpty("baseline", stringFlag(p, "baseline")),
+    strictBaseline: strictBaseline(p),
   };
 }
 
@@ -113,4 +129,10 @@ function parseFeatures(raw: string | undefined): Feature[] | undefined {
 function nonEmpty(flag: string, value: string | undefined): string | undefined {
   if (value === "") throw new UsageError(`--${flag} wants a file name`);
   return value;
+}
+
+function strictBaseline(p: Parsed): boolean {
+  const strict = boolFlag(p, "strict-baseline");
+  if (strict && stringFlag(p, "baseline") === undefined) throw new UsageError("--strict-baseline needs --baseline FILE");
+  return strict;
 }

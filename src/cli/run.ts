@@ -6,11 +6,15 @@ import { type Driver, DriverError, type DriverInfo } from "../driver/types.js";
 import { ConsoleReporter } from "../report/console.js";
 import { toJsonReport } from "../report/json.js";
 import { toJunitReport } from "../report/junit.js";
+import { toHtmlReport } from "../report/html.js";
+import { RunLogWriter } from "./run-log.js";
 import type { RunOptions } from "../harness/run.js";
 import type { ReportInput } from "../report/summary.js";
-import type { TraceResult } from "../report/types.js";
+import type { BaselineSummary, TraceResult } from "../report/types.js";
+import { BaselineMatcher } from "../report/baseline.js";
+import { BaselineError, loadBaselineFile } from "../report/baseline-file.js";
 import { UsageError } from "./errors.js";
-import { EXIT_FAILED, exitCodeFor } from "./exit-code.js";
+import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from "./exit-code.js";
 import { RUN_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 import { packageInfo, TOOL_NAME } from "./package-info.js";
@@ -24,6 +28,17 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     return 0;
   }
   const paths = tracePaths(opts.paths);
+  let matcher: BaselineMatcher | undefined;
+  if (opts.baseline !== undefined) {
+    try {
+      matcher = new BaselineMatcher(loadBaselineFile(opts.baseline));
+    } catch (e) {
+      if (!(e instanceof BaselineError)) throw e;
+      for (const line of e.problems) io.stderr.write(`${line}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const mark = (r: TraceResult): TraceResult => (matcher === undefined ? r : matcher.mark(r));
   const reporter = new ConsoleReporter(io.stdout, { timings: opts.timings });
   reporter.header(opts.seed, opts.level);
 
@@ -33,6 +48,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     announced = true;
     reporter.driver(info);
   };
+  const recorder = opts.record !== undefined ? new RunLogWriter({ tool: `${TOOL_NAME} ${packageInfo().version}`, seed: opts.seed }) : undefined;
   const baseFactory = await driverFactoryFor(opts);
   const { runCorpus } = await import("../harness/run.js");
   const runOptions: RunOptions = {
@@ -44,12 +60,13 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     ...(opts.features !== undefined ? { features: [...opts.features] } : {}),
     ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
     timeoutMs: opts.timeoutMs,
+    ...(recorder !== undefined ? { record: recorder } : {}),
   };
   let outcome: Awaited<ReturnType<typeof runCorpus>>;
   try {
     outcome = await runCorpus(
       runOptions,
-      (r, done, total) => reporter.traceFinished(r, done, total),
+      (r, done, total) => reporter.traceFinished(mark(r), done, total),
       (id, file) => reporter.traceStarted(id, file),
     );
   } catch (e) {
@@ -58,14 +75,19 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     // the console still accounts for every trace that was attempted.
     reporter.finish();
     io.stderr.write(`${TOOL_NAME}: driver error (${e.kind}): ${e.message}\n`);
-    if (opts.json !== undefined || opts.junit !== undefined) {
+    if (opts.json !== undefined || opts.junit !== undefined || opts.html !== undefined) {
       io.stderr.write(`${TOOL_NAME}: no report file written: the driver never answered hello\n`);
     }
     return EXIT_FAILED;
   }
-  const { driver, results } = outcome;
+  const { driver } = outcome;
+  // A run narrowed by --grep or --shard cannot tell a renamed trace from one left out.
+  const complete = opts.grep === undefined && opts.shard === undefined;
+  const applied = matcher?.apply(outcome.results, complete);
+  const results = applied?.results ?? outcome.results;
+  const baseline: BaselineSummary | undefined = applied?.summary;
   announce(driver);
-  reporter.finish(results);
+  reporter.finish(results, baseline);
   for (const line of inputProblems(results)) io.stderr.write(`${line}\n`);
 
   const input: ReportInput = {
@@ -74,10 +96,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     level: opts.level,
     driver,
     results,
+    ...(baseline !== undefined ? { baseline } : {}),
   };
   if (opts.json !== undefined) writeReport("--json", opts.json, toJsonReport(input, { timings: opts.timings }));
   if (opts.junit !== undefined) writeReport("--junit", opts.junit, toJunitReport(input, { timings: opts.timings }));
-  return exitCodeFor(results);
+  if (opts.html !== undefined) writeReport("--html", opts.html, toHtmlReport(input));
+  if (recorder !== undefined) writeReport("--record", opts.record ?? "", recorder.text());
+  const code = exitCodeFor(results);
+  if (code === 0 && opts.strictBaseline && (baseline?.stale.length ?? 0) > 0) return EXIT_FAILED;
+  return code;
 }
 
 async function driverFactoryFor(opts: RunCliOptions): Promise<() => Driver> {
@@ -86,8 +113,12 @@ async function driverFactoryFor(opts: RunCliOptions): Promise<() => Driver> {
     const { createInProcessDriver } = await import("../driver/inprocess.js");
     return () => createInProcessDriver();
   }
-  const { createStdioDriver } = await import("../driver/stdio-client.js");
-  return () => createStdioDriver([...argv], { timeoutMs: opts.timeoutMs });
+  const [{ createStdioDriver }, { restartingDriver }] = await Promise.all([
+    import("../driver/stdio-client.js"),
+    import("../driver/restarting.js"),
+  ]);
+  // A driver that breaks during one trace is restarted for the next; its errors name the command.
+  return () => restartingDriver(() => createStdioDriver([...argv], { timeoutMs: opts.timeoutMs }), argv.join(" "));
 }
 
 /**

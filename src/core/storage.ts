@@ -159,7 +159,10 @@ export class MemoryStorage implements Storage {
     if (first > head.index) ents = entries.slice(first - head.index);
     const offset = (ents[0] as Entry).index - this.offset();
     if (this.ents.length >= offset) {
-      this.ents = this.ents.slice(0, offset).concat(ents);
+      // In place, like Go's append on the backing slice: copying the whole log per append would
+      // make a long log quadratic. entries() hands out copies, so nobody holds this array.
+      this.ents.length = offset;
+      for (const e of ents) this.ents.push(e);
     } else {
       throw new Error(
         `missing log entry [last: ${this.lastIndex()}, append at: ${(ents[0] as Entry).index}]`,

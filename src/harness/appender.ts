@@ -6,9 +6,18 @@ import { EMPTY_CONF_STATE } from "./durable.js";
 
 export class AppenderHistory {
   private readonly snaps: Snapshot[];
+  /**
+   * The newest state's bytes live at the start of `buf`, which grows by doubling; every state is a
+   * view of a prefix of some such buffer. Bytes are only ever written past the newest state's end,
+   * so older views never change. Copying the whole state per applied entry, as a plain reading of
+   * etcd's env would, is quadratic in the log length (Go's append shares the backing array too).
+   */
+  private buf: Uint8Array;
 
   constructor(initial: Snapshot | undefined) {
-    this.snaps = [initial ?? { data: new Uint8Array(), metadata: { index: 0, term: 0, confState: EMPTY_CONF_STATE } }];
+    const first = initial ?? { data: new Uint8Array(), metadata: { index: 0, term: 0, confState: EMPTY_CONF_STATE } };
+    this.snaps = [first];
+    this.buf = first.data;
   }
 
   get last(): Snapshot {
@@ -18,9 +27,19 @@ export class AppenderHistory {
   /** `update` is what the entry contributes to the state; `cs` the ConfState a conf change produced. */
   apply(entry: Entry, update: Uint8Array, cs: ConfState | undefined): void {
     const prev = this.last;
-    const data = new Uint8Array(prev.data.length + update.length);
-    data.set(prev.data, 0);
-    data.set(update, prev.data.length);
+    const len = prev.data.length;
+    let data: Uint8Array;
+    if (update.length === 0) {
+      data = prev.data;
+    } else {
+      if (this.buf.buffer !== prev.data.buffer || this.buf.byteOffset !== prev.data.byteOffset || this.buf.length < len + update.length) {
+        const grown = new Uint8Array(Math.max(64, 2 * (len + update.length)));
+        grown.set(prev.data, 0);
+        this.buf = grown;
+      }
+      this.buf.set(update, len);
+      data = this.buf.subarray(0, len + update.length);
+    }
     this.snaps.push({ data, metadata: { index: entry.index, term: entry.term, confState: cs ?? prev.metadata.confState } });
   }
 

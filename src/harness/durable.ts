@@ -49,12 +49,16 @@ export class DurableStore {
 
   /** Appends with truncation: a conflicting suffix is replaced; entries below the snapshot are skipped. */
   append(ents: readonly Entry[]): void {
-    const fresh = ents.filter((e) => e.index > this.snapIndex);
-    const first = fresh[0];
+    // Entries are contiguous: skip the prefix the snapshot covers.
+    let start = 0;
+    while (start < ents.length && (ents[start] as Entry).index <= this.snapIndex) start++;
+    const first = ents[start];
     if (first === undefined) return;
     const keep = first.index - this.firstIndex;
     if (keep > this.entries.length) throw new Error(`durable log gap: last index ${this.lastIndex}, appending at ${first.index}`);
-    this.entries = [...this.entries.slice(0, keep), ...fresh];
+    // In place (allEntries' callers copy): rebuilding the array per append is quadratic in the log length.
+    this.entries.length = keep;
+    for (let i = start; i < ents.length; i++) this.entries.push(ents[i] as Entry);
   }
 
   /** Drops entries up to `index`; the snapshot becomes `snap` (the application state at index). */

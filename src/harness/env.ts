@@ -2,7 +2,7 @@
 // durable storage, storage-thread work queues and application state; one network queue; one PRNG.
 // Every operation appends the output events it produced to `events` (what `expect:` compares).
 import { type Applied, type ConfState, type Driver, DriverError, type Entry, type Message, type NodeConfig, type NodeId, type Ready, type Snapshot, type Status } from "../driver/types.js";
-import type { EntryObs, InjectedObs } from "../invariants/observation.js";
+import type { EntryObs, InjectedObs, ReadRequestObs, ReadStateObs } from "../invariants/observation.js";
 import type { NodeConfigYaml, Yaml, YamlMap } from "../trace/types.js";
 import { AppenderHistory } from "./appender.js";
 import { applyYamlConfig, type BaseConfig } from "./config.js";
@@ -54,6 +54,9 @@ export class Env {
   delivered: { from: NodeId; to: NodeId; type: string; term: number }[] = [];
   /** Hand-made messages (the `step` step) the nodes accepted: the environment's claims. */
   injected: InjectedObs[] = [];
+  /** `read-index` requests the nodes accepted, and read states they handed out, this step. */
+  readRequests: ReadRequestObs[] = [];
+  readStates: ReadStateObs[] = [];
   restarted: NodeId[] = [];
   touched = new Set<NodeId>();
   /** Sends, deliveries, drops, crashes and restarts, for the report of a trace that fails. */
@@ -66,6 +69,8 @@ export class Env {
     this.applied = new Map();
     this.delivered = [];
     this.injected = [];
+    this.readRequests = [];
+    this.readStates = [];
     this.restarted = [];
     this.touched = new Set();
     for (const n of this.nodes) n.log.beginStep();
@@ -188,7 +193,7 @@ export class Env {
   /** Runs an input the node may refuse; a refusal is an `error` event. */
   async input(id: NodeId, what: string, f: (d: Driver) => Promise<{ ok: true } | { ok: false; error: string }>): Promise<boolean> {
     this.upNode(id);
-    const out = await this.call(`${what} on ${id}`, (d) => f(what === "step" ? this.recordingInjected(d) : d));
+    const out = await this.call(`${what} on ${id}`, (d) => f(what === "step" ? this.recordingInjected(d) : what === "read-index" ? this.recordingReads(d) : d));
     if (!out.ok) this.events.push({ error: out.error });
     return out.ok;
   }
@@ -208,6 +213,17 @@ export class Env {
     return Object.assign(Object.create(d) as Driver, { step });
   }
 
+  /** The driver, noting each read the node accepts (for read-index safety). */
+  private recordingReads(d: Driver): Driver {
+    const readIndex = async (id: NodeId, ctx: Uint8Array): Promise<Awaited<ReturnType<Driver["readIndex"]>>> => {
+      const out = await d.readIndex(id, ctx);
+      const safe = this.nodes.every((n) => n.config.readOnlyOption === "safe");
+      if (out.ok) this.readRequests.push({ node: id, ctx: Buffer.from(ctx).toString("hex"), safe });
+      return out;
+    };
+    return Object.assign(Object.create(d) as Driver, { readIndex });
+  }
+
   async setRandomizedElectionTimeout(id: NodeId, timeout: number): Promise<void> {
     this.upNode(id);
     await this.call(`set-randomized-election-timeout ${id}`, (d) => d.setRandomizedElectionTimeout(id, timeout));
@@ -225,7 +241,10 @@ export class Env {
 
   private async handleReady(id: NodeId, rd: Ready): Promise<void> {
     const n = this.node(id);
-    for (const rs of rd.readStates) n.readStates.push({ index: rs.index, ctx: rs.requestCtx });
+    for (const rs of rd.readStates) {
+      n.readStates.push({ index: rs.index, ctx: rs.requestCtx });
+      this.readStates.push({ node: id, index: rs.index, ctx: Buffer.from(rs.requestCtx).toString("hex") });
+    }
     const async = n.config.asyncStorageWrites;
     if (!async) {
       this.handOut(n, rd.snapshot, rd.entries);

@@ -54,6 +54,8 @@ export function buildStepObs(env: Env, step: number): StepObs {
     restarted: env.restarted,
     delivered: env.delivered,
     injected: env.injected,
+    readRequests: env.readRequests,
+    readStates: env.readStates,
     ticks: new Map(env.nodes.map((n) => [n.id, n.ticks] as const)),
   };
 }

@@ -3,15 +3,16 @@
 import { performance } from "node:perf_hooks";
 import type { Driver, DriverInfo, Feature } from "../driver/types.js";
 import { createChecker } from "../invariants/index.js";
-import type { InvariantChecker } from "../invariants/observation.js";
+import type { CheckerOptions } from "../invariants/index.js";
+import type { InvariantChecker, StepObs } from "../invariants/observation.js";
 import type { TraceFailure, TraceResult } from "../report/types.js";
 import { checkTargets, evaluateCheck } from "../trace/check.js";
 import { formatTraceError } from "../trace/errors.js";
 import { compareEvents } from "../trace/expect.js";
 import { findTraceFiles, loadCorpus } from "../trace/load.js";
-import type { Step, Trace, YamlMap } from "../trace/types.js";
+import type { Step, Trace, Yaml, YamlMap } from "../trace/types.js";
 import { applyYamlConfig, BASE_CONFIG } from "./config.js";
-import { DriverFailure, Env, HarnessError } from "./env.js";
+import { DriverFailure, DriverUnsupported, Env, HarnessError } from "./env.js";
 import { buildStepObs, nodeView } from "./observe.js";
 import { Prng } from "./prng.js";
 import { executeStep } from "./steps.js";
@@ -27,6 +28,14 @@ export interface RunOptions {
   features?: string[];
   shard?: { index: number; count: number };
   timeoutMs?: number;
+  /** Receives every step's observations (`run --record`). */
+  record?: RunRecorder;
+}
+
+/** What `run --record` writes: each trace that runs, then the checker's view of each of its steps. */
+export interface RunRecorder {
+  beginTrace(trace: Trace, checker: CheckerOptions): void;
+  step(obs: StepObs): void;
 }
 
 export interface TraceRunOptions {
@@ -37,6 +46,9 @@ export interface TraceRunOptions {
   /** Capabilities that count as available (default: the driver's). */
   readonly capabilities?: readonly string[] | undefined;
   readonly checker?: InvariantChecker | undefined;
+  readonly record?: RunRecorder | undefined;
+  /** Called with the output events of every step that ran without failing (`rewrite`). */
+  readonly onStepEvents?: ((step: Step, events: readonly Yaml[]) => void) | undefined;
 }
 
 const LEVEL_RANK: Record<Level, number> = { invariants: 0, observable: 1, exact: 2 };
@@ -47,7 +59,8 @@ export function effectiveLevel(requested: Level, info: DriverInfo): Level {
   return requested;
 }
 
-function checkerFor(trace: Trace): InvariantChecker {
+/** The checker a trace needs: quorum checks only with check_quorum, no reconfig rule without validation. */
+export function checkerOptionsFor(trace: Trace): CheckerOptions {
   const configs = [trace.defaults, ...trace.steps.flatMap((s) => {
     const a = s.args as YamlMap | null;
     return (s.kind === "add-nodes" || s.kind === "restart") && a !== null ? [(a["config"] ?? {}) as typeof trace.defaults] : [];
@@ -55,10 +68,10 @@ function checkerFor(trace: Trace): InvariantChecker {
   const cq = configs.some((c) => c.check_quorum === true);
   const electionTick = configs.map((c) => c.election_tick).find((x) => x !== undefined) ?? BASE_CONFIG.electionTick;
   const noValidation = configs.some((c) => c.disable_conf_change_validation === true);
-  return createChecker({
+  return {
     ...(cq ? { checkQuorum: { electionTick } } : {}),
     ...(noValidation ? { except: ["reconfig-discipline"] } : {}),
-  });
+  };
 }
 
 function stepLabel(step: Step): string {
@@ -86,8 +99,15 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
   }
 
   const seed = trace.seed ?? opts.seed;
-  const checker = opts.checker ?? checkerFor(trace);
+  const checkerOptions = checkerOptionsFor(trace);
+  const checker = opts.checker ?? createChecker(checkerOptions);
+  opts.record?.beginTrace(trace, checkerOptions);
   const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));
+  // Only a failing trace carries its history, for the HTML report's chart.
+  const failed = (step: Step, failure: TraceFailure): TraceResult => {
+    const steps = trace.steps.slice(0, step.index + 1).map((s) => ({ index: s.index, kind: s.kind, line: s.loc.line }));
+    return done({ status: "failed", failure, timeline: env.timeline.snapshot(env.nodes.map((n) => n.id), steps) });
+  };
   try {
     await env.call("reset", (d) => d.reset());
     for (const step of trace.steps) {
@@ -106,12 +126,14 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
         accepted = await executeStep(env, step, check);
       } catch (e) {
         if (e instanceof HarnessError) {
-          return done({ status: "failed", failure: { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: ${e.message}` } });
+          return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: ${e.message}` });
         }
         throw e;
       }
       await env.refreshStatus();
-      const violations = checker.check(buildStepObs(env, step.index));
+      const obs = buildStepObs(env, step.index);
+      opts.record?.step(obs);
+      const violations = checker.check(obs);
       const first = violations[0];
       if (first !== undefined) {
         const failure: TraceFailure = {
@@ -120,27 +142,29 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
           invariant: first.invariant,
           message: `${stepLabel(step)}: invariant ${first.invariant} violated: ${first.message}` + (first.nodes.length ? ` (nodes ${first.nodes.join(", ")})` : ""),
         };
-        return done({ status: "failed", failure });
+        return failed(step, failure);
       }
       if (LEVEL_RANK[level] >= LEVEL_RANK.observable) {
         if (checkProblems.length > 0) {
-          return done({ status: "failed", failure: { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: check failed:\n${checkProblems.join("\n")}` } });
+          return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: check failed:\n${checkProblems.join("\n")}` });
         }
         if (step.outcome !== undefined && accepted !== undefined && (step.outcome === "accepted") !== accepted) {
           const err = env.events.find((e) => e !== null && typeof e === "object" && "error" in (e as object)) as YamlMap | undefined;
-          return done({ status: "failed", failure: { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: expected the input to be ${step.outcome}, but it was ${accepted ? "accepted" : `rejected (${String(err?.["error"])})`}` } });
+          return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: expected the input to be ${step.outcome}, but it was ${accepted ? "accepted" : `rejected (${String(err?.["error"])})`}` });
         }
       }
       if (level === "exact" && step.expect !== undefined) {
         const diff = compareEvents(step.expect.events, env.events);
         if (diff !== undefined) {
-          return done({ status: "failed", failure: { step: step.index, line: step.expect.loc.line, message: `${stepLabel(step)}: ${diff}` } });
+          return failed(step, { step: step.index, line: step.expect.loc.line, message: `${stepLabel(step)}: ${diff}` });
         }
       }
+      opts.onStepEvents?.(step, env.events);
     }
     return done({ status: "passed" });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    if (e instanceof DriverUnsupported) return done({ status: "skipped", reason: msg });
     if (e instanceof DriverFailure) return done({ status: "errored", errorKind: "driver", reason: msg });
     return done({ status: "errored", errorKind: "driver", reason: `harness: ${msg}` });
   }
@@ -177,7 +201,7 @@ export async function runCorpus(
       run: async () => {
         const i = await hello();
         const caps = opts.features === undefined ? undefined : i.capabilities.filter((c) => opts.features?.includes(c));
-        return runTrace(trace, driver, { level: opts.level, seed: opts.seed, info: i, capabilities: caps });
+        return runTrace(trace, driver, { level: opts.level, seed: opts.seed, info: i, capabilities: caps, record: opts.record });
       },
     });
   }

@@ -97,6 +97,8 @@ export class CheckerState {
    * above the message's own term; a node holding one above its term follows the environment.
    */
   readonly injectedAboveTerm = new Map<string, string>();
+  /** read-index-safety: per read context (hex), the commit index its read state must reach. */
+  readonly readBounds = new Map<string, number>();
   /** config-well-formed: nodes that have had a non-empty voter set. */
   readonly configInitialised = new Set<NodeKey>();
 

@@ -1,5 +1,5 @@
-// The invariant checker: the 23 invariants of research/tla.md §5.1 in run order (§5.2), and an
-// incremental checker that keeps their history between steps.
+// The invariant checker: the 23 invariants of research/tla.md §5.1 in run order (§5.2), then
+// read-index safety, and an incremental checker that keeps their history between steps.
 import { ackedDurability, stateMachineSafety } from "./apply.js";
 import { checkQuorum } from "./check-quorum.js";
 import {
@@ -16,6 +16,7 @@ import { candidateTermNotInLog, electionQuorum, electionSafety, leaderKnowledge,
 import { leaderAppendOnly, leaderCurrentTermEntries, logMatching, logWellFormed } from "./log.js";
 import type { Invariant, InvariantChecker, StepObs, Violation } from "./observation.js";
 import { preVote } from "./prevote.js";
+import { readIndexSafety } from "./read-index.js";
 import { termMonotonic, voteOnce } from "./term-vote.js";
 
 export type { CheckerOptions } from "./context.js";
@@ -48,6 +49,7 @@ const ORDERED: readonly InvariantDef[] = [
   preVote, // 21
   checkQuorum, // 22
   durability, // 23
+  readIndexSafety, // 24
 ];
 
 /** Every invariant, in run order, with its definition and TLA+ counterpart. */

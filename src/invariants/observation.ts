@@ -101,6 +101,28 @@ export interface StepObs {
    * their senders (often peers it never simulates); spec/invariants.md says how each is used.
    */
   readonly injected?: readonly InjectedObs[] | undefined;
+  /** `read-index` requests the nodes accepted in this step. */
+  readonly readRequests?: readonly ReadRequestObs[] | undefined;
+  /** Read states the nodes handed out (in Readys) during this step. */
+  readonly readStates?: readonly ReadStateObs[] | undefined;
+}
+
+/** A read-only query asked of `node`; `ctx` is its request context (hex), the read's identity. */
+export interface ReadRequestObs {
+  readonly node: NodeKey;
+  readonly ctx: string;
+  /**
+   * Every node ran with ReadOnlySafe when it was asked: only then does Raft promise the read is
+   * linearizable (a lease-based read trusts clocks the harness does not keep in step).
+   */
+  readonly safe: boolean;
+}
+
+/** A ReadState: the answer to the read with context `ctx`, readable once `index` is applied. */
+export interface ReadStateObs {
+  readonly node: NodeKey;
+  readonly index: number;
+  readonly ctx: string;
 }
 
 /** A hand-made message stepped into node `to` (etcd type names, as in `delivered`). */

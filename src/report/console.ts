@@ -4,7 +4,7 @@
 // each finished trace gets a plain line of its own.
 import type { DriverInfo } from "../driver/types.js";
 import { byId, compareStrings, summarize, summaryLine, type Level } from "./summary.js";
-import type { TraceResult } from "./types.js";
+import type { BaselineSummary, TraceResult } from "./types.js";
 
 export interface ConsoleSink {
   write(chunk: string): unknown;
@@ -61,7 +61,9 @@ export class ConsoleReporter {
       this.progress();
     } else {
       const time = this.opts.timings ? ` (${Math.round(r.durationMs)} ms)` : "";
-      const why = r.status === "skipped" || r.status === "errored" ? `: ${r.reason ?? "no reason given"}` : "";
+      const why = r.baseline?.kind === "known"
+        ? `: known failure: ${r.baseline.reason}`
+        : r.status === "skipped" || r.status === "errored" ? `: ${r.reason ?? "no reason given"}` : "";
       const text = `[${done}/${total}] ${r.status} ${r.id}${time}${firstLine(why)}`;
       if (this.pending !== null) this.pending.push(text);
       else this.line(text);
@@ -72,12 +74,13 @@ export class ConsoleReporter {
    * Failures, errors and skips, then the summary line. `results` defaults to what traceFinished
    * received; pass the runner's final list when progress callbacks were not wired.
    */
-  finish(results: readonly TraceResult[] = this.results): void {
+  finish(results: readonly TraceResult[] = this.results, baseline?: BaselineSummary): void {
     this.flushPending();
     this.clearProgress();
     const sorted = [...results].sort(byId);
-    const failed = sorted.filter((r) => r.status === "failed");
-    const errored = sorted.filter((r) => r.status === "errored");
+    const known = sorted.filter((r) => r.baseline?.kind === "known");
+    const failed = sorted.filter((r) => r.status === "failed" && r.baseline?.kind !== "known");
+    const errored = sorted.filter((r) => r.status === "errored" && r.baseline?.kind !== "known");
     const skipped = sorted.filter((r) => r.status === "skipped");
     if (failed.length > 0) {
       this.line("");
@@ -94,13 +97,49 @@ export class ConsoleReporter {
       this.line(`Skipped (${skipped.length}):`);
       this.skips(skipped);
     }
+    if (known.length > 0) {
+      this.line("");
+      this.line(`Known failures (${known.length}, from the baseline):`);
+      this.knownFailures(known);
+    }
+    if (baseline !== undefined && baseline.stale.length > 0) {
+      this.line("");
+      this.line(`Stale baseline entries (${baseline.stale.length}, remove them from ${baseline.file}):`);
+      for (const s of baseline.stale) {
+        this.line(`  ${s.id}: ${s.why === "passes" ? "now passes" : "no trace with this id ran"}`);
+      }
+    }
     if (this.opts.timings) {
       const ms = sorted.reduce((sum, r) => sum + r.durationMs, 0);
       this.line("");
       this.line(`time: ${Math.round(ms)} ms in traces`);
     }
+    if (baseline !== undefined) {
+      this.line("");
+      this.line(`baseline: ${baseline.known} known failures, ${baseline.stale.length} stale (${baseline.file})`);
+    }
     this.line("");
     this.line(summaryLine(summarize(sorted)));
+  }
+
+  /** Grouped by reason: a baseline often explains many traces with one upstream change. */
+  private knownFailures(known: readonly TraceResult[]): void {
+    const groups = new Map<string, { reason: string; change: string; ids: string[] }>();
+    for (const r of known) {
+      const reason = r.baseline?.reason ?? "";
+      const change = r.baseline?.change ?? "";
+      const key = `${reason}\u0000${change}`;
+      const group = groups.get(key) ?? { reason, change, ids: [] };
+      group.ids.push(r.id);
+      groups.set(key, group);
+    }
+    for (const key of [...groups.keys()].sort(compareStrings)) {
+      const { reason, change, ids } = groups.get(key) ?? { reason: "", change: "", ids: [] };
+      this.line(`  known failure: ${reason} (${ids.length}):`);
+      this.line(`    change: ${change}`);
+      for (const id of ids.slice(0, SKIP_IDS_SHOWN)) this.line(`    ${id}`);
+      if (ids.length > SKIP_IDS_SHOWN) this.line(`    … and ${ids.length - SKIP_IDS_SHOWN} more`);
+    }
   }
 
   private failure(r: TraceResult): void {

@@ -34,6 +34,16 @@ function orderedReport(report: RunReport, opts: JsonOptions): Json {
       errored: report.summary.errored,
     },
     traces: report.traces.map((t) => orderedTrace(t, opts)),
+    ...(report.baseline !== undefined
+      ? {
+          baseline: {
+            file: report.baseline.file,
+            entries: report.baseline.entries,
+            known: report.baseline.known,
+            stale: report.baseline.stale.map((s) => ({ id: s.id, why: s.why })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -65,6 +75,7 @@ function orderedTrace(t: TraceResult, opts: JsonOptions): Json {
   out["features"] = [...t.features];
   if (opts.timings) out["durationMs"] = Math.round(t.durationMs);
   if (t.failure !== undefined) out["failure"] = orderedFailure(t.failure);
+  if (t.baseline !== undefined) out["baseline"] = { kind: t.baseline.kind, reason: t.baseline.reason, change: t.baseline.change };
   return out;
 }
 

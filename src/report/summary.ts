@@ -1,6 +1,6 @@
 // Building a RunReport from the runner's results: counts, and the one order every reporter uses.
 import type { DriverInfo } from "../driver/types.js";
-import type { RunReport, RunSummary, TraceResult } from "./types.js";
+import type { BaselineSummary, RunReport, RunSummary, TraceResult } from "./types.js";
 
 export type Level = RunReport["level"];
 
@@ -34,6 +34,8 @@ export interface ReportInput {
   readonly level: Level;
   readonly driver: DriverInfo;
   readonly results: readonly TraceResult[];
+  /** The baseline's verdict, when the run was given one (the results already carry its marks). */
+  readonly baseline?: BaselineSummary | undefined;
 }
 
 export function buildReport(input: ReportInput): RunReport {
@@ -44,6 +46,7 @@ export function buildReport(input: ReportInput): RunReport {
     driver: input.driver,
     summary: summarize(input.results),
     traces: input.results.map(withReason).sort(byId),
+    ...(input.baseline !== undefined ? { baseline: input.baseline } : {}),
   };
 }
 

@@ -33,6 +33,61 @@ export interface TraceResult {
   readonly level?: "invariants" | "observable" | "exact" | undefined;
   readonly durationMs: number;
   readonly failure?: TraceFailure | undefined;
+  /**
+   * For failed traces only: what happened on the network and to the nodes up to the failure, for
+   * the HTML report's message-sequence chart. Not part of the JSON report.
+   */
+  readonly timeline?: Timeline | undefined;
+  /** Set when a --baseline lists this trace (see src/report/baseline.ts). */
+  readonly baseline?: BaselineMark | undefined;
+}
+
+/**
+ * What a baseline says about one result: `known` = it failed (or errored) as listed, which does
+ * not fail the run; `stale` = it is listed but passed.
+ */
+export interface BaselineMark {
+  readonly kind: "known" | "stale";
+  readonly reason: string;
+  /** Link to the upstream change that explains the difference. */
+  readonly change: string;
+}
+
+export interface BaselineSummary {
+  /** The baseline file as given on the command line. */
+  readonly file: string;
+  readonly entries: number;
+  /** Results that ended as their entry says. */
+  readonly known: number;
+  /** Entries whose trace passed, or (in a run of the whole corpus) matched no trace; sorted by id. */
+  readonly stale: readonly { readonly id: string; readonly why: "passes" | "missing" }[];
+}
+
+/** One thing the harness did to or between nodes, stamped with the 0-based step that did it. */
+export type TimelineEvent =
+  | {
+      readonly kind: "send" | "deliver" | "drop";
+      readonly step: number;
+      /** Same number on a message's send and its delivery or drop (a duplicate shares it). */
+      readonly msg: number;
+      readonly from: number;
+      readonly to: number;
+      readonly type: string;
+      readonly term: number;
+      /** deliver: the node refused it (Step returned this error). drop: why it was lost. */
+      readonly detail?: string | undefined;
+    }
+  | { readonly kind: "crash" | "restart"; readonly step: number; readonly node: number };
+
+export interface Timeline {
+  /** Node ids, ascending: the chart's lanes. */
+  readonly nodes: readonly number[];
+  /** The steps that ran, up to and including the failing one. */
+  readonly steps: readonly { readonly index: number; readonly kind: string; readonly line: number }[];
+  /** The most recent events, in the order they happened. */
+  readonly events: readonly TimelineEvent[];
+  /** Older events left out to bound the report's size. */
+  readonly omitted: number;
 }
 
 export interface RunSummary {
@@ -50,4 +105,6 @@ export interface RunReport {
   readonly driver: DriverInfo;
   readonly summary: RunSummary;
   readonly traces: readonly TraceResult[];
+  /** Present when the run was given --baseline. */
+  readonly baseline?: BaselineSummary | undefined;
 }

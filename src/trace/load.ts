@@ -6,7 +6,8 @@ import type { TraceError } from "./errors.js";
 import { schemaErrors } from "./schema.js";
 import { semanticErrors } from "./semantic.js";
 import { STEP_KINDS, type Loc, type NodeConfigYaml, type Step, type StepKind, type Trace, type TraceSource, type Yaml, type YamlMap } from "./types.js";
-import { MAX_TRACE_BYTES, parseYaml, type ParsedYaml } from "./yaml-doc.js";
+import { binaryProblem } from "./text-guard.js";
+import { MAX_TRACE_BYTES, parseYaml, tooLarge, type ParsedYaml } from "./yaml-doc.js";
 
 export type LoadResult = { readonly ok: true; readonly trace: Trace } | { readonly ok: false; readonly errors: readonly TraceError[]; readonly id?: string | undefined };
 
@@ -27,11 +28,14 @@ export function loadTraceText(file: string, text: string): LoadResult {
 export async function loadTraceFile(file: string): Promise<LoadResult> {
   try {
     const st = await stat(file);
-    if (st.size > MAX_TRACE_BYTES) return { ok: false, errors: [{ file, line: 1, column: 1, message: `file is larger than ${MAX_TRACE_BYTES} bytes` }] };
-    return loadTraceText(file, await readFile(file, "utf8"));
+    if (st.size > MAX_TRACE_BYTES) return { ok: false, errors: [tooLarge(file)] };
+    const bytes = await readFile(file);
+    const binary = binaryProblem(file, bytes);
+    if (binary !== undefined) return { ok: false, errors: [binary] };
+    return loadTraceText(file, bytes.toString("utf8"));
   } catch (e) {
     const code = (e as { code?: string }).code ?? "error";
-    return { ok: false, errors: [{ file, line: 1, column: 1, message: `cannot read file (${code})` }] };
+    return { ok: false, errors: [{ file, line: 1, column: 1, message: `cannot read file (${code}): check that it exists and is readable` }] };
   }
 }
 
@@ -39,7 +43,7 @@ export async function loadTraceFile(file: string): Promise<LoadResult> {
 export async function findTraceFiles(paths: readonly string[]): Promise<{ files: string[]; errors: TraceError[] }> {
   const files = new Set<string>();
   const errors: TraceError[] = [];
-  const walk = async (p: string): Promise<void> => {
+  const walk = async (p: string, named = false): Promise<void> => {
     let st;
     try {
       st = await stat(p);
@@ -55,11 +59,12 @@ export async function findTraceFiles(paths: readonly string[]): Promise<{ files:
       }
     } else if (/\.ya?ml$/.test(p)) {
       files.add(p);
-    } else if (st.isFile() && !/\.(md|txt|json)$/.test(p)) {
-      // An explicitly named non-YAML file is a usage mistake; files found while walking are ignored.
+    } else if (named) {
+      // An explicitly named non-YAML file is a mistake; files found while walking are ignored.
+      errors.push({ file: p, line: 1, column: 1, message: "not a trace file: traces are *.yaml or *.yml files (rename it, or name its directory)" });
     }
   };
-  for (const p of paths) await walk(p);
+  for (const p of paths) await walk(p, true);
   return { files: [...files].sort(), errors };
 }
 

@@ -1,6 +1,7 @@
 // Parsing a trace file with positions: every JSON pointer can be mapped back to file:line:column.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from "yaml";
 import type { TraceError } from "./errors.js";
+import { textProblem } from "./text-guard.js";
 import type { Loc, Yaml } from "./types.js";
 
 /** Traces are small; anything larger is a mistake or an attack on the loader. */
@@ -22,8 +23,10 @@ export function parseYaml(file: string, text: string): { ok: true; doc: ParsedYa
     return { file, line: p.line, column: p.col };
   };
   if (Buffer.byteLength(text, "utf8") > MAX_TRACE_BYTES) {
-    return { ok: false, errors: [{ file, line: 1, column: 1, message: `file is larger than ${MAX_TRACE_BYTES} bytes` }] };
+    return { ok: false, errors: [tooLarge(file)] };
   }
+  const guard = textProblem(file, text);
+  if (guard !== undefined) return { ok: false, errors: [guard] };
   const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (!Array.isArray(docs)) {
     return { ok: false, errors: [{ file, line: 1, column: 1, message: "empty file: a trace is one YAML document" }] };
@@ -36,17 +39,28 @@ export function parseYaml(file: string, text: string): { ok: true; doc: ParsedYa
     }
   }
   if (errors.length > 0) return { ok: false, errors };
+  if (docs.length === 0 || (docs.length === 1 && docs[0]?.contents == null)) {
+    return { ok: false, errors: [{ file, line: 1, column: 1, message: EMPTY }] };
+  }
   if (docs.length !== 1) {
     const second = docs[1];
     const off = second?.contents?.range?.[0] ?? 0;
     return { ok: false, errors: [{ ...at(off), message: "a trace file holds exactly one YAML document" }] };
   }
   const doc = docs[0] as Document.Parsed;
+  const cycle = aliasCycle(doc);
+  if (cycle !== undefined) {
+    return { ok: false, errors: [{ ...at(cycle.offset), message: `YAML: alias *${cycle.name} refers to a node that contains it (a cycle); write the value out instead` }] };
+  }
   let value: Yaml;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Yaml;
   } catch (e) {
-    return { ok: false, errors: [{ file, line: 1, column: 1, message: `YAML: ${firstLine(e instanceof Error ? e.message : String(e))}` }] };
+    const text = firstLine(e instanceof Error ? e.message : String(e));
+    const message = /alias/i.test(text)
+      ? `YAML: aliases would expand to more than ${MAX_ALIAS_COUNT} copies (a "billion laughs" file?); write the values out instead of aliasing them`
+      : `YAML: ${text}`;
+    return { ok: false, errors: [{ file, line: 1, column: 1, message }] };
   }
   const root = doc.contents;
   const locate = (path: readonly (string | number)[], key = false): Loc => {
@@ -72,6 +86,33 @@ export function parseYaml(file: string, text: string): { ok: true; doc: ParsedYa
     return at(off);
   };
   return { ok: true, doc: { file, value, locate } };
+}
+
+const EMPTY = "empty file: a trace is one YAML document with id, description, features and steps (see spec/trace-format.md)";
+
+export function tooLarge(file: string): TraceError {
+  return { file, line: 1, column: 1, message: `file is larger than ${MAX_TRACE_BYTES} bytes: traces are small scenarios; split it, or check that this is the right file` };
+}
+
+/**
+ * An alias inside the node it names (`&a [*a]`) builds a value that contains itself; every later
+ * walk (schema, matching, reports) would go round forever, so it is refused here.
+ */
+function aliasCycle(doc: Document.Parsed): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc);
+      const [start, end] = [target?.range?.[0], target?.range?.[1]];
+      const here = alias.range?.[0];
+      if (start !== undefined && end !== undefined && here !== undefined && here >= start && here < end) {
+        found = { name: alias.source, offset: here };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function firstLine(s: string): string {

@@ -17,7 +17,15 @@ describe("run flags", () => {
       junit: undefined,
       timings: false,
       timeoutMs: 10_000,
+      baseline: undefined,
+      strictBaseline: false,
     });
+  });
+
+  it("take a baseline file, and --strict-baseline only together with one", () => {
+    expect(parseRunArgs(["--baseline", "b.yaml", "--strict-baseline"])).toMatchObject({ baseline: "b.yaml", strictBaseline: true });
+    expect(() => parseRunArgs(["--strict-baseline"])).toThrow(/--strict-baseline needs --baseline FILE/);
+    expect(() => parseRunArgs(["--baseline", ""])).toThrow(/--baseline wants a file name/);
   });
 
   it("parse every flag", () => {

@@ -113,7 +113,7 @@ export class Raft {
       if (term !== 0) throw new Error(`term should not be set when sending ${t} (was ${term})`);
       if (t !== "MsgProp" && t !== "MsgReadIndex") term = this.term;
     }
-    const m = makeMessage({ ...init, from, term });
+    const m = makeMessage(init, from, term);
     if (t === "MsgAppResp" || t === "MsgVoteResp" || t === "MsgPreVoteResp") {
       this.msgsAfterAppend.push(m);
     } else {

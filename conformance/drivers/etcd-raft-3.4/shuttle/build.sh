@@ -1,0 +1,19 @@
+#!/bin/sh
+# Builds the P4 benchmark program (see main.go) against Debian's etcd raft 3.4, in GOPATH mode
+# and without network, like ../build.sh builds the driver. It needs no hook into etcd's package.
+# Output: ../bin/etcd-raft-3.4-shuttle (bin/ is gitignored).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+bin="$here/../bin"
+command -v go >/dev/null 2>&1 || { echo "shuttle: the go command is not installed" >&2; exit 1; }
+mkdir -p "$bin/gocache"
+GOPATH="${ETCD_GOPATH:-/usr/share/gocode}" GO111MODULE=off GOCACHE="$bin/gocache" GOFLAGS=
+export GOPATH GO111MODULE GOCACHE GOFLAGS
+go list go.etcd.io/etcd/raft/confchange >/dev/null 2>&1 || {
+  echo "shuttle: etcd raft 3.4 is not in GOPATH $GOPATH (apt-get install -y golang-etcd-server-dev)" >&2
+  exit 1
+}
+cd "$here"
+go vet .
+go build -o "$bin/etcd-raft-3.4-shuttle" .
+echo "built $bin/etcd-raft-3.4-shuttle" >&2
