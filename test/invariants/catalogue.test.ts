@@ -3,10 +3,11 @@ import { createChecker, INVARIANTS } from "../../src/invariants/index.js";
 import { Scenario } from "./scenario.js";
 
 describe("the invariant catalogue", () => {
-  test("lists the 23 invariants of research/tla.md §5.1 in run order, with unique kebab-case ids", () => {
-    expect(INVARIANTS).toHaveLength(23);
+  test("lists the 23 invariants of research/tla.md §5.1 in run order, then read-index safety, with unique kebab-case ids", () => {
+    expect(INVARIANTS).toHaveLength(24);
     const ids = INVARIANTS.map((i) => i.id);
-    expect(new Set(ids).size).toBe(23);
+    expect(new Set(ids).size).toBe(24);
+    expect(ids[23]).toBe("read-index-safety");
     for (const i of INVARIANTS) {
       expect(i.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(i.name.length).toBeGreaterThan(0);

@@ -15,6 +15,23 @@ describe("config-well-formed", () => {
     expect(s.step()).toEqual(["config-well-formed"]);
   });
 
+  test("a stepped-in snapshot may jump into a joint config before its Ready hands it out", () => {
+    // etcd's TestRestoreWithVotersOutgoing: voters 1 2 -> incoming 2 3 4, outgoing 1 2 3 by snapshot.
+    const s = new Scenario([1, 2, 3, 4]);
+    all(s, { voters: [1, 2] });
+    expect(s.step()).toEqual([]);
+    s.set(1, { logPending: true, config: { voters: [2, 3, 4], votersOutgoing: [1, 2, 3] } });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("the same jump with no snapshot and no pending output still fires", () => {
+    const s = new Scenario([1, 2, 3, 4]);
+    all(s, { voters: [1, 2] });
+    expect(s.step()).toEqual([]);
+    s.set(1, { config: { voters: [2, 3, 4], votersOutgoing: [1, 2, 3] } });
+    expect(s.step()).toEqual(["config-well-formed"]);
+  });
+
   test("a node both learner and voter fires", () => {
     const s = new Scenario([1, 2, 3]);
     s.set(1, { config: { learners: [3] } });

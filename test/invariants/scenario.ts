@@ -9,6 +9,8 @@ import type {
   InvariantChecker,
   LogObs,
   NodeObs,
+  ReadRequestObs,
+  ReadStateObs,
   RoleObs,
   StepObs,
   Violation,
@@ -70,6 +72,8 @@ export class Scenario {
   private ticks = new Map<number, number>();
   private acked: { digest: string; index: number }[] = [];
   private injected: InjectedObs[] = [];
+  private readRequests: ReadRequestObs[] = [];
+  private readStates: ReadStateObs[] = [];
   private stepNo = 0;
   /** Violations of the last step, with messages (for debugging a failing test). */
   last: readonly Violation[] = [];
@@ -233,6 +237,18 @@ export class Scenario {
     return this;
   }
 
+  /** Node `node` accepts a read-index request with context `ctx` (ReadOnlySafe unless `safe` is false). */
+  readIndex(node: number, ctx: string, safe = true): this {
+    this.readRequests.push({ node, ctx, safe });
+    return this;
+  }
+
+  /** Node `node` hands out a read state answering `ctx` at `index`. */
+  readState(node: number, ctx: string, index: number): this {
+    this.readStates.push({ node, ctx, index });
+    return this;
+  }
+
   ack(digest: string, index: number): this {
     this.acked.push({ digest, index });
     return this;
@@ -251,6 +267,8 @@ export class Scenario {
       ticks: new Map(this.ticks),
       acked: [...this.acked],
       injected: [...this.injected],
+      readRequests: [...this.readRequests],
+      readStates: [...this.readStates],
     };
     this.deltas.clear();
     this.appliedNow.clear();
@@ -258,6 +276,8 @@ export class Scenario {
     this.delivered = [];
     this.acked = [];
     this.injected = [];
+    this.readRequests = [];
+    this.readStates = [];
     return obs;
   }
 
