@@ -13,12 +13,14 @@ tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 echo "packed $tarball ($(du -k "$work/$tarball" | cut -f1) KiB)"
 
 # Only what a user needs: compiled code, schemas, traces, drivers, docs; no TypeScript, no tests.
-if tar -tzf "$work/$tarball" | grep -E '^package/(src|test|scripts)/|\.test\.js$'; then
+tar -tzf "$work/$tarball" > "$work/contents.txt"
+if grep -E '^package/(src|test|scripts)/|\.test\.js$' "$work/contents.txt"; then
   echo "the tarball carries sources or tests" >&2
   exit 1
 fi
-for f in package/dist/src/cli.js package/dist/spec/trace.schema.json package/spec/report.schema.json package/spec/run-log.schema.json; do
-  tar -tzf "$work/$tarball" | grep -qx "$f" || { echo "the tarball lacks $f" >&2; exit 1; }
+for f in package/dist/src/cli.js package/dist/spec/trace.schema.json package/dist/spec/run-log.schema.json \
+  package/spec/report.schema.json package/traces/etcd/interaction/campaign.yaml; do
+  grep -qx "$f" "$work/contents.txt" || { echo "the tarball lacks $f" >&2; exit 1; }
 done
 
 mkdir "$work/app"
