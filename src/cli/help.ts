@@ -9,6 +9,7 @@ Commands:
   rewrite FILE…         refresh traces' exact expect: blocks from the reference (--check for CI)
   check-log FILE        re-check a recorded run log (run --record) against the invariants
   reference-driver      serve the reference Raft core as a stdio driver
+  driver-check          exercise a driver (--driver "<cmd>") and print a pass/fail checklist
 
 Options:
   -h, --help            show help (also: raft-conformance <command> --help)

@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // Loaded on use: exploration pulls in fast-check, which no other command needs.
   explore: async (args, io) => (await import("../explore/cli.js")).exploreCommand(args, io),
   rewrite: async (args, io) => (await import("./rewrite.js")).rewriteCommand(args, io),
+  "driver-check": async (args, io) => (await import("./driver-check.js")).driverCheckCommand(args, io),
   "check-log": async (args, io) => (await import("./check-log.js")).checkLogCommand(args, io),
 };
 

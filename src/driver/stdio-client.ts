@@ -5,7 +5,7 @@ import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import type { Message, NodeId } from "../core/types.js";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, quoteStart } from "./ndjson.js";
 import { forgetGroup, killGroup, spawnGroup } from "./process-group.js";
-import { type Command, describeSchemaErrors, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
+import { type Command, describeSchemaErrors, isCommand, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
 import { type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
 import * as wire from "./wire.js";
 
@@ -19,13 +19,23 @@ export interface StdioDriverOptions {
   /** Protocol versions offered in hello (default: every version this harness speaks). */
   readonly versions?: readonly number[];
   readonly harness?: { readonly name: string; readonly version: string };
+  /** Sees every response line as the driver wrote it (driver-check compares sessions byte for byte). */
+  readonly onResponseLine?: (line: string) => void;
 }
+
+/** A response envelope as received, for commands sent with `request`. */
+export type RawResponse = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
 
 export interface StdioDriver extends Driver {
   /** The driver's process id (also its process group id); undefined if it could not start. */
   readonly pid: number | undefined;
   /** The last lines the driver wrote to stderr. */
   stderrTail(): readonly string[];
+  /**
+   * Sends any command, known to the protocol or not, and resolves with the response envelope,
+   * error responses included. Responses to known commands are still checked against the schema.
+   */
+  request(cmd: string, params: Record<string, unknown>): Promise<RawResponse>;
 }
 
 const STDERR_LINES = 50;
@@ -38,11 +48,13 @@ interface WireFailure { readonly code: DriverErrorCode; readonly message: string
 
 interface InFlight {
   readonly id: number;
-  readonly cmd: Command;
+  readonly cmd: string;
   readonly what: string;
   readonly timer: NodeJS.Timeout;
   readonly onResult: (result: unknown) => void;
   readonly onFailure: (error: WireFailure) => void;
+  /** Set by `request`: the whole envelope goes to onEnvelope instead. */
+  readonly onEnvelope?: (envelope: RawResponse) => void;
   readonly reject: (error: DriverError) => void;
 }
 
@@ -82,6 +94,7 @@ class Connection {
     argv: readonly string[],
     readonly timeoutMs: number,
     private readonly maxLineBytes: number,
+    private readonly onResponseLine?: (line: string) => void,
   ) {
     this.splitter = new LineSplitter(maxLineBytes);
     this.child = spawnGroup(argv);
@@ -119,7 +132,18 @@ class Connection {
     return p;
   }
 
-  private send<T>(cmd: Command, params: Record<string, unknown>, decode: (result: unknown) => T, onFailure: ((e: WireFailure) => T) | undefined, timeoutMs: number): Promise<T> {
+  /** Sends a command and resolves with its envelope, whatever the outcome (see StdioDriver.request). */
+  request(cmd: string, params: Record<string, unknown>): Promise<RawResponse> {
+    const run = (): Promise<RawResponse> =>
+      new Promise<RawResponse>((resolve, reject) => {
+        this.send(cmd, params, () => undefined, undefined, this.timeoutMs, resolve).catch(reject);
+      });
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private send<T>(cmd: string, params: Record<string, unknown>, decode: (result: unknown) => T, onFailure: ((e: WireFailure) => T) | undefined, timeoutMs: number, onEnvelope?: (envelope: RawResponse) => void): Promise<T> {
     if (this.broken !== undefined) return Promise.reject(this.broken);
     const id = this.nextId++;
     const node = typeof params["node"] === "string" ? `, node ${params["node"]}` : "";
@@ -136,6 +160,7 @@ class Connection {
       }, timeoutMs);
       this.inFlight = {
         id, cmd, what, timer, reject,
+        ...(onEnvelope === undefined ? {} : { onEnvelope }),
         onResult: (result) => resolve(decode(result)),
         onFailure: (error) => {
           if (onFailure !== undefined && error.code === "rejected") resolve(onFailure(error));
@@ -175,16 +200,18 @@ class Connection {
       this.fail(new DriverError("protocol", `response id ${JSON.stringify(id) ?? "(none)"} does not match request id ${f.id} of ${f.what}: ${quoteStart(text)}`, f.cmd));
       return;
     }
-    const validate = protocolValidators().response(f.cmd);
-    if (!validate(parsed)) {
-      this.fail(new DriverError("protocol", `response to ${f.what} does not match spec/driver-protocol.schema.json ${describeSchemaErrors(validate.errors)}: ${quoteStart(text)}`, f.cmd));
+    const schemaProblem = isCommand(f.cmd) ? schemaError(f.cmd, parsed) : envelopeError(parsed);
+    if (schemaProblem !== undefined) {
+      this.fail(new DriverError("protocol", `response to ${f.what} does not match spec/driver-protocol.schema.json ${schemaProblem}: ${quoteStart(text)}`, f.cmd));
       return;
     }
     const envelope = parsed as { ok: boolean; result?: unknown; error?: WireFailure };
     clearTimeout(f.timer);
     this.inFlight = undefined;
+    this.onResponseLine?.(text);
     try {
-      if (envelope.ok) f.onResult(envelope.result);
+      if (f.onEnvelope !== undefined) f.onEnvelope(envelope.ok ? { ok: true, result: envelope.result } : { ok: false, error: envelope.error as WireFailure });
+      else if (envelope.ok) f.onResult(envelope.result);
       else f.onFailure(envelope.error as WireFailure);
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
@@ -248,6 +275,20 @@ class Connection {
   }
 }
 
+function schemaError(cmd: Command, parsed: unknown): string | undefined {
+  const validate = protocolValidators().response(cmd);
+  return validate(parsed) ? undefined : describeSchemaErrors(validate.errors);
+}
+
+/** A command outside the protocol has no result schema; its response must still be an envelope. */
+function envelopeError(parsed: unknown): string | undefined {
+  const e = parsed as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } | null };
+  if (e.ok === true) return "result" in e ? undefined : "(an ok response needs a result)";
+  if (e.ok !== false) return "(ok must be true or false)";
+  const err = e.error;
+  return typeof err === "object" && err !== null && typeof err.code === "string" && typeof err.message === "string" ? undefined : "(an error response needs error.code and error.message strings)";
+}
+
 const outcomeOk = (): Outcome => ({ ok: true });
 const rejected = (e: WireFailure): Outcome => ({ ok: false, error: e.message });
 const none = (): void => undefined;
@@ -256,7 +297,7 @@ const id = (n: NodeId): string => wire.encodeNodeId(n, "node");
 /** A Driver for the external program argv (spawned without a shell). */
 export function createStdioDriver(argv: string[], opts: StdioDriverOptions): StdioDriver {
   const versions = opts.versions ?? PROTOCOL_VERSIONS;
-  const conn = new Connection(argv, opts.timeoutMs, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const conn = new Connection(argv, opts.timeoutMs, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.onResponseLine);
   const simple = (cmd: Command, params: Record<string, unknown>): Promise<void> => conn.call(cmd, params, none);
   const outcome = (cmd: Command, params: Record<string, unknown>): Promise<Outcome> => conn.call(cmd, params, outcomeOk, rejected);
   const msgParam = (m: Message): wire.WireMessage => wire.encodeMessage(m, "msg");
@@ -266,6 +307,7 @@ export function createStdioDriver(argv: string[], opts: StdioDriverOptions): Std
       return conn.pid;
     },
     stderrTail: () => conn.stderrTail(),
+    request: async (cmd, params) => conn.request(cmd, params),
 
     hello: async () => {
       const params: Record<string, unknown> = { protocol: PROTOCOL_NAME, versions: [...versions] };

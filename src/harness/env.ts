@@ -193,35 +193,34 @@ export class Env {
   /** Runs an input the node may refuse; a refusal is an `error` event. */
   async input(id: NodeId, what: string, f: (d: Driver) => Promise<{ ok: true } | { ok: false; error: string }>): Promise<boolean> {
     this.upNode(id);
-    const out = await this.call(`${what} on ${id}`, (d) => f(what === "step" ? this.recordingInjected(d) : what === "read-index" ? this.recordingReads(d) : d));
+    const out = await this.call(`${what} on ${id}`, f);
     if (!out.ok) this.events.push({ error: out.error });
     return out.ok;
   }
 
-  /** The driver, noting each message the `step` input steps in and the node accepts (for the checker). */
-  private recordingInjected(d: Driver): Driver {
-    const step = async (to: NodeId, m: Message): Promise<Awaited<ReturnType<Driver["step"]>>> => {
-      const out = await d.step(to, m);
-      if (out.ok) {
-        this.injected.push({
-          from: m.from, to, type: m.type, term: m.term, index: m.index, logTerm: m.logTerm,
-          entries: m.entries.map(entryObs), commit: m.commit, reject: m.reject,
-        });
-      }
-      return out;
-    };
-    return Object.assign(Object.create(d) as Driver, { step });
+  /**
+   * Steps a hand-made message into a node (the `step` step). An accepted one is the environment's
+   * claim about its sender (e.g. that it led that term), which the invariant checker records.
+   */
+  async inject(id: NodeId, m: Message): Promise<boolean> {
+    const ok = await this.input(id, "step", (d) => d.step(id, m));
+    if (ok) {
+      this.injected.push({
+        from: m.from, to: id, type: m.type, term: m.term, index: m.index, logTerm: m.logTerm,
+        entries: m.entries.map(entryObs), commit: m.commit, reject: m.reject,
+      });
+    }
+    return ok;
   }
 
-  /** The driver, noting each read the node accepts (for read-index safety). */
-  private recordingReads(d: Driver): Driver {
-    const readIndex = async (id: NodeId, ctx: Uint8Array): Promise<Awaited<ReturnType<Driver["readIndex"]>>> => {
-      const out = await d.readIndex(id, ctx);
+  /** Asks a node for a read index; an accepted request is remembered for read-index safety. */
+  async readIndex(id: NodeId, ctx: Uint8Array): Promise<boolean> {
+    const ok = await this.input(id, "read-index", (d) => d.readIndex(id, ctx));
+    if (ok) {
       const safe = this.nodes.every((n) => n.config.readOnlyOption === "safe");
-      if (out.ok) this.readRequests.push({ node: id, ctx: Buffer.from(ctx).toString("hex"), safe });
-      return out;
-    };
-    return Object.assign(Object.create(d) as Driver, { readIndex });
+      this.readRequests.push({ node: id, ctx: Buffer.from(ctx).toString("hex"), safe });
+    }
+    return ok;
   }
 
   async setRandomizedElectionTimeout(id: NodeId, timeout: number): Promise<void> {

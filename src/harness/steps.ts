@@ -74,12 +74,12 @@ export async function executeStep(env: Env, step: Step, check: () => Promise<voi
     case "report-snapshot":
       return env.input(node, "report-snapshot", (d) => d.reportSnapshot(node, m["peer"] as number, m["failed"] === true));
     case "read-index":
-      return env.input(node, "read-index", (d) => d.readIndex(node, yamlToBytes(m, "ctx")));
+      return env.readIndex(node, yamlToBytes(m, "ctx"));
     case "step": {
       const msg = messageFromYaml(m["message"] as YamlMap, (e) => encodeConfChangeEntry({
         v1: e["type"] === "EntryConfChange", transition: "auto", changes: parseConfChanges(String(e["conf_change"] ?? "")), context: new Uint8Array(),
       }));
-      return env.input(node, "step", (d) => d.step(node, msg));
+      return env.inject(node, msg);
     }
     case "send-snapshot":
       await env.sendSnapshot(m["from"] as number, m["to"] as number);

@@ -1,0 +1,255 @@
+// `driver-check --driver CMD`: a readable checklist that exercises a driver over the real protocol
+// (handshake, each declared capability once, the unknown_command error, determinism) and exits 0
+// only if every item passes.
+import { createStdioDriver, type RawResponse, type StdioDriver, type StdioDriverOptions } from "../driver/stdio-client.js";
+import { splitShellWords } from "../driver/shell-words.js";
+import { FEATURES, type DriverInfo, type Feature } from "../driver/types.js";
+import { runTrace } from "../harness/run.js";
+import { loadTraceText } from "../trace/load.js";
+import { intFlag, parseFlags, stringFlag } from "./args.js";
+import { UsageError } from "./errors.js";
+import { EXIT_FAILED, EXIT_OK } from "./exit-code.js";
+import { DRIVER_CHECK_HELP } from "./help-driver-check.js";
+import type { CliIo } from "./io.js";
+
+/** Three voters from a snapshot at index 2; node 1 campaigns until it leads (term 1, commit 3). */
+const ELECT = `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - campaign: 1
+  - stabilize: {}
+  - check: {node: 1, role: leader, term: 1, commit: 3}`;
+const COMMIT = `
+  - propose: {node: 1, data: x}
+  - stabilize: {}
+  - check: {all: true, commit: 4, applied: 4}`;
+
+/** One small scenario per capability: its config defaults and its steps. */
+const SCENARIOS: Readonly<Record<Feature, { defaults?: string; steps: string }>> = {
+  election: { steps: ELECT },
+  replication: { steps: ELECT + COMMIT },
+  prevote: { defaults: "{pre_vote: true}", steps: ELECT },
+  check_quorum: { defaults: "{check_quorum: true}", steps: ELECT + COMMIT },
+  read_index_safe: { defaults: "{read_only_option: safe}", steps: `${ELECT}
+  - read-index: {node: 1, ctx: req-1}
+  - stabilize: {}
+  - check: {node: 1, read_states: [{index: 3, ctx: req-1}]}` },
+  read_index_lease: { defaults: "{read_only_option: lease_based, check_quorum: true}", steps: `${ELECT}
+  - read-index: {node: 1, ctx: req-1}
+  - stabilize: {}
+  - check: {node: 1, read_states: [{index: 3, ctx: req-1}]}` },
+  leader_transfer: { steps: `${ELECT}
+  - transfer-leadership: {from: 1, to: 2}
+  - stabilize: {}
+  - check: {node: 2, role: leader, term: 2}` },
+  forget_leader: { steps: `${ELECT}
+  - forget-leader: 2
+    outcome: accepted` },
+  conf_change_v1: { steps: `${ELECT}
+  - propose-conf-change: {node: 1, changes: r3, v1: true}
+    outcome: accepted
+  - stabilize: {}
+  - check: {nodes: [1, 2], config: {voters: [1, 2]}}` },
+  conf_change_v2: { steps: `${ELECT}
+  - propose-conf-change: {node: 1, changes: r3}
+    outcome: accepted
+  - stabilize: {}
+  - check: {nodes: [1, 2], config: {voters: [1, 2]}}` },
+  joint_consensus: { steps: `${ELECT}
+  - propose-conf-change: {node: 1, changes: r3, transition: explicit}
+    outcome: accepted
+  - stabilize: {}
+  - check: {all: true, config: {voters: [1, 2], voters_outgoing: [1, 2, 3]}}
+  - propose-conf-change: {node: 1, changes: ""}
+    outcome: accepted
+  - stabilize: {}
+  - check: {nodes: [1, 2], config: {voters: [1, 2], voters_outgoing: []}}` },
+  learners: { steps: `${ELECT}
+  - propose-conf-change: {node: 1, changes: l3}
+    outcome: accepted
+  - stabilize: {}
+  - check: {all: true, config: {voters: [1, 2], learners: [3]}}` },
+  step_down_on_removal: { defaults: "{step_down_on_removal: true}", steps: `${ELECT}
+  - propose-conf-change: {node: 1, changes: r1}
+    outcome: accepted
+  - stabilize: {}
+  - check: {node: 1, role: follower}` },
+  disable_conf_change_validation: { defaults: "{disable_conf_change_validation: true}", steps: `${ELECT}
+  - propose-conf-change: {node: 1, changes: l3}
+    outcome: accepted
+  - propose-conf-change: {node: 1, changes: v3}
+    outcome: accepted
+    comment: a second change while the first is pending, which validation would drop` },
+  disable_proposal_forwarding: { defaults: "{disable_proposal_forwarding: true}", steps: `${ELECT}
+  - propose: {node: 2, data: x}
+    outcome: rejected` },
+  snapshots: { steps: `${ELECT}
+  - add-nodes: {count: 1}
+  - propose-conf-change: {node: 1, changes: v4}
+  - stabilize: {}
+  - check: {all: true, config: {voters: [1, 2, 3, 4]}, commit: 4}` },
+  compaction: { steps: `${ELECT}${COMMIT}
+  - compact: {node: 2, index: 4}
+  - propose: {node: 1, data: y}
+  - stabilize: {}
+  - check: {all: true, commit: 5}` },
+  async_storage_writes: { defaults: "{async_storage_writes: true}", steps: ELECT + COMMIT },
+  pin_election_timeout: { steps: `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - set-randomized-election-timeout: {node: 1, timeout: 3}
+  - tick-election: 1
+  - stabilize: {}
+  - check: {node: 1, role: leader, term: 1}` },
+  progress_status: { steps: `${ELECT}
+  - status: 1` },
+  report_unreachable: { steps: `${ELECT}
+  - report-unreachable: {node: 1, peer: 2}
+    outcome: accepted` },
+  report_snapshot: { steps: `${ELECT}
+  - report-snapshot: {node: 1, peer: 2, failed: true}
+    outcome: accepted` },
+  flow_control: { defaults: "{max_inflight_msgs: 1}", steps: `${ELECT}
+  - propose: {node: 1, data: a}
+  - propose: {node: 1, data: b}
+  - stabilize: {}
+  - check: {all: true, commit: 5}` },
+  uncommitted_size_limit: { defaults: "{max_uncommitted_entries_size: 1024}", steps: ELECT + COMMIT },
+  committed_size_per_ready: { defaults: "{max_committed_size_per_ready: 1}", steps: `${ELECT}
+  - propose: {node: 1, data: a}
+  - propose: {node: 1, data: b}
+  - stabilize: {}
+  - check: {all: true, commit: 5, applied: 5}` },
+};
+
+/** The fixed session of the determinism item. */
+const DETERMINISM = { steps: ELECT + COMMIT };
+const UNKNOWN_COMMAND = "no_such_command";
+
+interface Item { readonly name: string; readonly problem?: string | undefined }
+
+function traceText(id: string, s: { defaults?: string; steps: string }): string {
+  return `id: driver-check/${id}\ndescription: driver-check exercises ${id}\nfeatures: []\n${s.defaults === undefined ? "" : `defaults: ${s.defaults}\n`}steps:${s.steps}\n`;
+}
+
+/** Runs one scenario; undefined when it passed, else why not. */
+async function scenario(driver: StdioDriver, info: DriverInfo, id: string, s: { defaults?: string; steps: string }): Promise<string | undefined> {
+  const loaded = loadTraceText(`driver-check/${id}.yaml`, traceText(id, s));
+  if (!loaded.ok) return `internal scenario is invalid: ${loaded.errors.map((e) => e.message).join("; ")}`;
+  const r = await runTrace(loaded.trace, driver, { level: "observable", seed: 1, info, capabilities: FEATURES });
+  if (r.status === "passed") return undefined;
+  return r.failure?.message ?? r.reason ?? r.status;
+}
+
+const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
+
+function handshakeProblem(info: DriverInfo): string | undefined {
+  if (info.protocolVersion !== 1) return `protocol version ${info.protocolVersion}, expected 1`;
+  const impl = info.implementation;
+  if (impl.name === "" || impl.version === "" || impl.language === "") return "implementation name, version and language must be non-empty";
+  if (info.messageModel !== "etcd" && info.messageModel !== "generic") return `unknown message model ${String(info.messageModel)}`;
+  if (info.capabilities.length === 0) return "no capabilities declared";
+  return undefined;
+}
+
+/** The responses of one fixed session on a fresh driver process, as the driver wrote them. */
+async function sessionLines(argv: readonly string[], opts: StdioDriverOptions): Promise<string[]> {
+  const lines: string[] = [];
+  const driver = createStdioDriver([...argv], { ...opts, onResponseLine: (l) => lines.push(l) });
+  try {
+    const info = await driver.hello();
+    const problem = await scenario(driver, info, "determinism", DETERMINISM);
+    if (problem !== undefined) throw new Error(`the scripted session failed: ${problem}`);
+    return lines;
+  } finally {
+    await driver.close().catch(() => undefined);
+  }
+}
+
+/** Runs the checklist, writing one line per item; resolves with whether every item passed. */
+export async function checkDriver(argv: readonly string[], timeoutMs: number, write: (line: string) => void): Promise<boolean> {
+  const items: Item[] = [];
+  const report = (name: string, problem?: string): void => {
+    items.push({ name, problem });
+    write(problem === undefined ? `✓ ${name}` : `✗ ${name}: ${problem}`);
+  };
+  const opts: StdioDriverOptions = { timeoutMs };
+  let driver = createStdioDriver([...argv], opts);
+  try {
+    let info: DriverInfo;
+    try {
+      info = await driver.hello();
+    } catch (e) {
+      report("handshake", describe(e));
+      write("1 of 1 checks failed (nothing else can be checked without a handshake)");
+      return false;
+    }
+    const impl = info.implementation;
+    const hs = handshakeProblem(info);
+    report(`handshake: protocol ${info.protocolVersion}, ${impl.name} ${impl.version} (${impl.language}), message model ${info.messageModel}, capabilities: ${info.capabilities.join(", ")}`, hs);
+
+    for (const cap of FEATURES.filter((f) => info.capabilities.includes(f))) {
+      let problem: string | undefined;
+      try {
+        problem = await scenario(driver, info, cap, SCENARIOS[cap]);
+      } catch (e) {
+        problem = describe(e);
+      }
+      report(`capability ${cap}`, problem);
+      if (problem !== undefined) {
+        // A driver broken by a protocol error refuses every later call: go on with a fresh one.
+        await driver.close().catch(() => undefined);
+        driver = createStdioDriver([...argv], opts);
+        info = await driver.hello().catch(() => info);
+      }
+    }
+
+    let unknown: string | undefined;
+    try {
+      const r: RawResponse = await driver.request(UNKNOWN_COMMAND, {});
+      if (r.ok) unknown = "the driver answered ok";
+      else if (r.error.code !== "unknown_command") unknown = `error code ${r.error.code}, expected unknown_command`;
+    } catch (e) {
+      unknown = describe(e);
+    }
+    report(`unknown command answered with unknown_command`, unknown);
+  } finally {
+    await driver.close().catch(() => undefined);
+  }
+
+  let determinism: string | undefined;
+  try {
+    const first = await sessionLines(argv, opts);
+    const second = await sessionLines(argv, opts);
+    const k = first.findIndex((l, i) => l !== second[i]);
+    if (k >= 0 || first.length !== second.length) {
+      const at = k >= 0 ? k : Math.min(first.length, second.length);
+      determinism = `response ${at + 1} differs between two fresh processes: ${JSON.stringify(first[at] ?? "(none)").slice(0, 200)} vs ${JSON.stringify(second[at] ?? "(none)").slice(0, 200)}`;
+    }
+  } catch (e) {
+    determinism = describe(e);
+  }
+  report("determinism: the same session gives byte-identical responses twice", determinism);
+
+  const failed = items.filter((i) => i.problem !== undefined).length;
+  write(failed === 0 ? `all ${items.length} checks passed` : `${failed} of ${items.length} checks failed`);
+  return failed === 0;
+}
+
+export async function driverCheckCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const p = parseFlags("driver-check", args, { driver: { type: "string" }, "timeout-ms": { type: "string" } });
+  if (p.values["help"] === true) {
+    io.stdout.write(DRIVER_CHECK_HELP);
+    return EXIT_OK;
+  }
+  if (p.positionals.length > 0) throw new UsageError(`driver-check: unexpected argument ${JSON.stringify(p.positionals[0])}`);
+  const command = stringFlag(p, "driver");
+  if (command === undefined) throw new UsageError("driver-check: --driver \"<cmd>\" is required");
+  let argv: string[];
+  try {
+    argv = splitShellWords(command);
+  } catch (e) {
+    throw new UsageError(`driver-check: --driver: ${describe(e)}`);
+  }
+  if (argv.length === 0) throw new UsageError("driver-check: --driver is empty");
+  const ok = await checkDriver(argv, intFlag(p, "timeout-ms", 10000, 1), (line) => io.stdout.write(`${line}\n`));
+  return ok ? EXIT_OK : EXIT_FAILED;
+}

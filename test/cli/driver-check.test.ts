@@ -1,0 +1,61 @@
+// `driver-check` through the compiled executable: a checklist over the real protocol that passes
+// on the reference driver and fails, item by item, on drivers that answer garbage.
+import { spawnSync } from "node:child_process";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { FEATURES } from "../../src/driver/types.js";
+import { buildCli, CLI, ROOT } from "./build.js";
+
+interface Run {
+  readonly code: number | null;
+  readonly lines: readonly string[];
+  readonly stderr: string;
+}
+
+function driverCheck(args: readonly string[]): Run {
+  const r = spawnSync(process.execPath, [CLI, "driver-check", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  return { code: r.status, lines: r.stdout.trimEnd().split("\n"), stderr: r.stderr };
+}
+
+const REFERENCE = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} reference-driver`;
+const fake = (name: string): string => `${JSON.stringify(process.execPath)} test/fixtures/drivers/${name}.mjs`;
+
+beforeAll(() => {
+  if (inject("cliBuilt") !== true) buildCli();
+}, 180_000);
+
+describe("raft-conformance driver-check", () => {
+  it("passes the reference driver, with one ✓ line for the handshake, each declared capability, unknown_command and determinism", () => {
+    const r = driverCheck(["--driver", REFERENCE]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatch(/^✓ handshake: protocol 1, .*message model etcd, capabilities: /);
+    for (const cap of FEATURES) expect(r.lines).toContain(`✓ capability ${cap}`);
+    expect(r.lines).toContain("✓ unknown command answered with unknown_command");
+    expect(r.lines.some((l) => l.startsWith("✓ determinism"))).toBe(true);
+    expect(r.lines.filter((l) => l.startsWith("✗"))).toEqual([]);
+    expect(r.lines.at(-1)).toBe(`all ${FEATURES.length + 3} checks passed`);
+  }, 120_000);
+
+  it("fails (exit 1) a driver that answers every command with an empty result, saying why per item", () => {
+    const r = driverCheck(["--driver", fake("garbage-line")]);
+    expect(r.code).toBe(1);
+    expect(r.lines[0]).toMatch(/^✓ handshake: .*capabilities: election$/);
+    expect(r.lines).toContainEqual(expect.stringMatching(/^✗ capability election: .*does not match spec\/driver-protocol\.schema\.json/));
+    expect(r.lines).toContain("✗ unknown command answered with unknown_command: the driver answered ok");
+    expect(r.lines).toContainEqual(expect.stringMatching(/^✗ determinism: /));
+    expect(r.lines.at(-1)).toBe("3 of 4 checks failed");
+  }, 120_000);
+
+  it("fails the handshake of a driver that picks a protocol version it was not offered", () => {
+    const r = driverCheck(["--driver", fake("wrong-version")]);
+    expect(r.code).toBe(1);
+    expect(r.lines[0]).toMatch(/^✗ handshake: .*protocol version/);
+    expect(r.lines.at(-1)).toBe("1 of 1 checks failed (nothing else can be checked without a handshake)");
+  }, 120_000);
+
+  it("is a usage error (exit 2) without --driver", () => {
+    const r = driverCheck([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--driver/);
+  });
+});
