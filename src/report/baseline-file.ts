@@ -3,7 +3,8 @@
 // reported as file:line: message, so a bad baseline reads like a bad trace.
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { offsetOf } from "../trace/yaml-doc.js";
 import baselineSchema from "../../spec/baseline.schema.json" with { type: "json" };
 
 export interface BaselineEntry {
@@ -60,23 +61,7 @@ export function parseBaseline(file: string, text: string): Baseline {
   } catch (e) {
     throw new BaselineError([`${file}:1: YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`]);
   }
-  const locate = (pointer: string): number => {
-    let node: unknown = doc.contents;
-    for (const seg of pathOf(pointer)) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
-        if (pair === undefined) break;
-        node = pair.value ?? pair.key;
-      } else if (isSeq(node)) {
-        const item = node.items[Number(seg)];
-        if (item === undefined) break;
-        node = item;
-      } else {
-        break;
-      }
-    }
-    return lineAt((node as Node | null | undefined)?.range?.[0] ?? 0);
-  };
+  const locate = (pointer: string): number => lineAt(offsetOf(doc.contents, pathOf(pointer)));
   if (!validate(value)) {
     throw new BaselineError(schemaProblems(validate.errors ?? []).map((e) => `${file}:${locate(e.at)}: ${e.message}`));
   }

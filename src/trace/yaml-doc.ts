@@ -63,29 +63,34 @@ export function parseYaml(file: string, text: string): { ok: true; doc: ParsedYa
     return { ok: false, errors: [{ file, line: 1, column: 1, message }] };
   }
   const root = doc.contents;
-  const locate = (path: readonly (string | number)[], key = false): Loc => {
-    let node: unknown = root;
-    let keyNode: unknown;
-    for (const seg of path) {
-      keyNode = undefined;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
-        keyNode = pair.key;
-        node = pair.value ?? pair.key;
-      } else if (isSeq(node)) {
-        const item = node.items[Number(seg)];
-        if (item === undefined) break;
-        node = item;
-      } else {
-        break;
-      }
-    }
-    const target = (key && keyNode !== undefined ? keyNode : node) as Node | null | undefined;
-    const off = target?.range?.[0] ?? 0;
-    return at(off);
-  };
+  const locate = (path: readonly (string | number)[], key = false): Loc => at(offsetOf(root, path, key));
   return { ok: true, doc: { file, value, locate } };
+}
+
+/**
+ * Offset in the source of the node at a JSON-pointer path (or, with `key`, of its map key); the
+ * deepest existing ancestor when the path goes further than the document.
+ */
+export function offsetOf(root: unknown, path: readonly (string | number)[], key = false): number {
+  let node: unknown = root;
+  let keyNode: unknown;
+  for (const seg of path) {
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      keyNode = pair.key;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (item === undefined) break;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const target = (key && keyNode !== undefined ? keyNode : node) as Node | null | undefined;
+  return target?.range?.[0] ?? 0;
 }
 
 const EMPTY = "empty file: a trace is one YAML document with id, description, features and steps (see spec/trace-format.md)";
