@@ -5,13 +5,13 @@
 // as types only: nothing at run time flows from core/ into the harness except through a driver.
 import type {
   ConfChange,
+  Config,
   ConfState,
   Entry,
   HardState,
   Index,
   Message,
   NodeId,
-  ReadOnlyOption,
   Ready,
   Snapshot,
   Status,
@@ -91,26 +91,14 @@ export interface DriverInfo {
   readonly capabilities: readonly Feature[];
 }
 
-/** Per-node configuration the harness passes at create/restart (etcd's raft.Config, minus storage). */
-export interface NodeConfig {
-  readonly electionTick: number;
-  readonly heartbeatTick: number;
-  readonly applied: Index;
-  readonly maxSizePerMsg: number;
-  readonly maxCommittedSizePerReady: number;
-  readonly maxUncommittedEntriesSize: number;
-  readonly maxInflightMsgs: number;
-  readonly maxInflightBytes: number;
-  readonly checkQuorum: boolean;
-  readonly preVote: boolean;
-  readonly readOnlyOption: ReadOnlyOption;
-  readonly disableProposalForwarding: boolean;
-  readonly disableConfChangeValidation: boolean;
-  readonly stepDownOnRemoval: boolean;
-  readonly asyncStorageWrites: boolean;
+/**
+ * Per-node configuration the harness passes at create/restart: etcd's raft.Config minus id and
+ * storage, every field given, plus the seed of the node's randomized election timeout.
+ */
+export type NodeConfig = Readonly<Required<Omit<Config, "id" | "randomizedElectionTimeout">>> & {
   /** Seed for this node's randomized election timeout (derived from the run's seed). */
   readonly seed: number;
-}
+};
 
 /** The durable state the harness owns and hands to a node when it (re)starts. */
 export interface DurableState {
