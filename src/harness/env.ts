@@ -51,7 +51,7 @@ export class Env {
   events: Yaml[] = [];
   // What the current step did, for the invariant checker.
   applied = new Map<NodeId, EntryObs[]>();
-  delivered: { from: NodeId; to: NodeId; type: string; term: number }[] = [];
+  delivered: { from: NodeId; to: NodeId; type: string; term: number; reject: boolean }[] = [];
   /** Hand-made messages (the `step` step) the nodes accepted: the environment's claims. */
   injected: InjectedObs[] = [];
   /** `read-index` requests the nodes accepted, and read states they handed out, this step. */
@@ -350,7 +350,7 @@ export class Env {
         this.touched.add(to);
         target.outputPending = true;
         const out = await this.call(`step ${m.type} into ${to}`, (d) => d.step(to, m));
-        this.delivered.push({ from: m.from, to, type: m.type, term: m.term });
+        this.delivered.push({ from: m.from, to, type: m.type, term: m.term, reject: m.reject });
         this.timeline.delivered(m, out.ok ? undefined : out.error);
         if (!out.ok) y["error"] = out.error;
         shown.push(y);

@@ -10,11 +10,24 @@ export const checkQuorum: InvariantDef = {
   id: "check-quorum",
   name: "CheckQuorum and leader stickiness",
   definition:
-    "A leader leaves leadership within its term only on a step that ticks it (the CheckQuorum probe) or changes its config (step-down on removal). With the checker's checkQuorum option: a follower that heard from its leader fewer than electionTick of its ticks ago, and a leader, keep term and vote on a step that only delivers higher-term vote requests not forced by leadership transfer.",
+    "A leader leaves leadership within its term only on a step that ticks it (the CheckQuorum probe) or changes its config (step-down on removal). With the checker's checkQuorum option: a follower that heard from its leader fewer than electionTick of its ticks ago, and a leader, keep term and vote on a step that only delivers higher-term vote requests not forced by leadership transfer (a MsgVote one term above a MsgTimeoutNow its sender received, in this step or before).",
   tla: "etcdraft.tla StepDownToFollower; ccfraft.tla CheckQuorum; raft thesis membership/availability.tex (disruptive servers); etcd raft.go inLease",
   check(ctx: StepContext): void {
     const st = ctx.state;
     const lease = st.options.checkQuorum;
+    // Recorded before any node is judged: within one step a node can get MsgTimeoutNow and its
+    // forced vote request can reach a peer (stabilize), in any order of node ids.
+    const transfers = st.transferTerms;
+    for (const n of ctx.nodes) {
+      for (const m of n.delivered) {
+        // A stale MsgTimeoutNow (below the term the node already had) is dropped without a campaign;
+        // otherwise the node adopts its term and campaigns one above it with the transfer context.
+        if (m.type !== "MsgTimeoutNow" || m.term < (n.prev?.term ?? 0)) continue;
+        const terms = transfers.get(n.id) ?? new Set<number>();
+        terms.add(m.term + 1);
+        transfers.set(n.id, terms);
+      }
+    }
     for (const n of ctx.nodes) {
       const p = n.prev;
       const c = n.cur;
@@ -24,7 +37,7 @@ export const checkQuorum: InvariantDef = {
         }
         if (lease !== undefined && inLease(ctx, n, lease.electionTick)) {
           const higher = n.delivered.filter((m) => isVoteRequest(m) && m.term > p.term);
-          const forced = (m: Delivered): boolean => m.type === "MsgVote" && st.transferTerm.get(m.from) === m.term;
+          const forced = (m: Delivered): boolean => m.type === "MsgVote" && transfers.get(m.from)?.has(m.term) === true;
           const disruptive = higher.filter((m) => !forced(m));
           if (!n.ticked && disruptive.length > 0 && disruptive.length === n.delivered.length && (c.term !== p.term || c.vote !== p.vote)) {
             ctx.report(this, `node ${n.id} in its leader lease moved from term ${p.term}/vote ${p.vote} to term ${c.term}/vote ${c.vote} on a vote request from ${disruptive[0]!.from}`, [n.id]);
@@ -36,7 +49,6 @@ export const checkQuorum: InvariantDef = {
         const before = p?.ticks ?? ctx.obs.ticks.get(n.id) ?? 0;
         st.lastHeard.set(n.id, { leader: c.leader, term: c.term, tick: before });
       }
-      if (c.up && c.role === "candidate" && n.delivered.some((m) => m.type === "MsgTimeoutNow")) st.transferTerm.set(n.id, c.term);
     }
   },
 };

@@ -26,6 +26,18 @@ export function voteClaims(obs: StepObs): { term: number; voter: NodeKey; candid
     .map((m) => ({ term: m.term, voter: m.from, candidate: m.to }));
 }
 
+/**
+ * The votes granted MsgVoteResp messages delivered in this step carry. A step such as `stabilize`
+ * bundles many events, so a vote a node cast and then replaced (it moved to a later term within
+ * the same step) is never seen in its end-of-step state; the response it sent still says so, and
+ * etcd sends it only after the vote is persisted.
+ */
+export function deliveredVotes(obs: StepObs): { term: number; voter: NodeKey; candidate: NodeKey }[] {
+  return obs.delivered
+    .filter((m) => m.type === "MsgVoteResp" && m.reject === false && m.term > 0)
+    .map((m) => ({ term: m.term, voter: m.from, candidate: m.to }));
+}
+
 /** Entries carried by injected MsgApps, each with the term of the entry before it and the message. */
 export function entryClaims(obs: StepObs): { entry: EntryObs; prevTerm: number | undefined; msg: InjectedObs }[] {
   const out: { entry: EntryObs; prevTerm: number | undefined; msg: InjectedObs }[] = [];

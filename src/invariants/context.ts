@@ -83,8 +83,12 @@ export class CheckerState {
   readonly ackedChecked = new Map<NodeKey, { term: number; incarnation: number }>();
   /** check-quorum: when each follower last heard from its leader (tick count before that step). */
   readonly lastHeard = new Map<NodeKey, { leader: NodeKey; term: number; tick: number }>();
-  /** check-quorum: the term of a campaign a node started because of MsgTimeoutNow (forced votes). */
-  readonly transferTerm = new Map<NodeKey, number>();
+  /**
+   * check-quorum: the terms of each node's transfer campaigns (MsgTimeoutNow of term t => a forced
+   * MsgVote of term t+1). All are kept: a forced vote request can be delivered late, after its
+   * sender campaigned again.
+   */
+  readonly transferTerms = new Map<NodeKey, Set<number>>();
   /** term-monotonic / commit-monotonic: durable values last shown while the node was down. */
   readonly durableFloor = new Map<NodeKey, { term: number; commit: number }>();
   /**

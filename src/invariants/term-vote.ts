@@ -1,5 +1,5 @@
 // Persistent per-node state: currentTerm never goes back, and a node votes at most once per term.
-import { fmtInjected, voteClaims } from "./claims.js";
+import { deliveredVotes, fmtInjected, voteClaims } from "./claims.js";
 import type { InvariantDef, StepContext } from "./context.js";
 
 export const termMonotonic: InvariantDef = {
@@ -30,7 +30,7 @@ export const voteOnce: InvariantDef = {
   id: "vote-once",
   name: "VoteOnce / VotePersisted",
   definition:
-    "Within a term a node's vote, once cast, never changes and is never cleared, across restarts too; votes held only in memory and lost by a crash are forgotten (they were never sent); a granted vote response the trace stepped in by hand counts as its sender's vote.",
+    "Within a term a node's vote, once cast, never changes and is never cleared, across restarts too; votes held only in memory and lost by a crash are forgotten (they were never sent); a granted vote response delivered in the step, or stepped in by hand, counts as its sender's vote.",
   tla: "raft.tla HandleRequestVoteRequest grants only if votedFor ∈ {Nil, j}; etcdraft.tla BecomeFollowerOfTerm resets votedFor only on a term change; ongardie/raft.tla PR #5 (term/vote not persisted)",
   check(ctx: StepContext): void {
     const h = ctx.state.history;
@@ -43,6 +43,13 @@ export const voteOnce: InvariantDef = {
       } else if (seen !== undefined) {
         ctx.report(this, `node ${n.id} lost its vote for ${seen} in term ${term}`, [n.id]);
       }
+    }
+    // A granted vote response delivered in this step records its sender's vote even if the step
+    // ended with that node in a later term; one contradicting a recorded vote is a second vote.
+    for (const c of deliveredVotes(ctx.obs)) {
+      const seen = h.vote(c.voter, c.term);
+      if (seen === undefined) h.setVote(c.voter, c.term, c.candidate);
+      else if (seen !== c.candidate) ctx.report(this, `node ${c.voter} granted its vote in term ${c.term} to ${c.candidate}, after voting for ${seen}`, [c.voter]);
     }
     // A hand-made granted MsgVoteResp is the environment's word that its sender voted so.
     for (const c of voteClaims(ctx.obs)) {

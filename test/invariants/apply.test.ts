@@ -12,6 +12,16 @@ function ackedOp(): Scenario {
   return s;
 }
 
+/** ackedOp, then index 3 committed on nodes 1 and 2, compacted away on leader 1, and index 4 committed too; node 3 holds nothing. */
+function lagsBehindSnapshot(): Scenario {
+  const s = ackedOp();
+  s.append(1, 1).replicate(1, 2).set(1, { commit: 3 }).set(2, { commit: 3 }).apply(1, 3);
+  expect(s.step()).toEqual([]);
+  s.compact(1, 3).append(1, 1).replicate(1, 2).set(1, { commit: 4 }).set(2, { commit: 4 }).apply(1, 4);
+  expect(s.step()).toEqual([]);
+  return s;
+}
+
 describe("acked-durability", () => {
   test("the newest leader lacking an acknowledged operation fires", () => {
     const s = ackedOp();
@@ -73,6 +83,24 @@ describe("state-machine-safety", () => {
   test("applying an entry other than the committed one fires", () => {
     const s = ackedOp();
     s.apply(2, 1).applied(2, { index: 2, term: 1, kind: "normal", digest: "forged" }).set(2, { applied: 2 });
+    expect(s.step()).toEqual(["state-machine-safety"]);
+  });
+
+  test("entries applied before and after a snapshot installed in the same step are consecutive around it", () => {
+    // A restarted follower re-applies its durable committed prefix, is sent the leader's snapshot
+    // (the leader compacted the rest), and applies the first entry after it, all in one stabilize.
+    const s = lagsBehindSnapshot();
+    s.replicate(2, 3, 1).set(3, { term: 1, leader: 1, commit: 1 }).apply(3, 1);
+    s.installSnapshot(3, 3, 1).set(3, { commit: 3, applied: 3 });
+    s.replicate(1, 3).set(3, { commit: 4 }).apply(3, 4);
+    expect(s.step()).toEqual([]);
+  });
+
+  test("skipping the entry right after a snapshot installed in the same step fires", () => {
+    const s = lagsBehindSnapshot();
+    s.replicate(2, 3, 1).set(3, { term: 1, leader: 1, commit: 1 }).apply(3, 1);
+    s.installSnapshot(3, 2, 1).set(3, { commit: 2, applied: 2 });
+    s.replicate(2, 3).set(3, { commit: 4 }).applied(3, s.node(3).log.entry(4)!).set(3, { applied: 4 });
     expect(s.step()).toEqual(["state-machine-safety"]);
   });
 

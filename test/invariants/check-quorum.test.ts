@@ -31,6 +31,33 @@ describe("check-quorum", () => {
     expect(s.step()).toEqual(["check-quorum"]);
   });
 
+  test("a leader stepping down on a transfer vote request sent in the same step as its MsgTimeoutNow is legal", () => {
+    // stabilize: 3 gets MsgTimeoutNow, campaigns in term 2 with the transfer context, and its vote
+    // request reaches leader 1 (judged first, by id) before the step ends.
+    const s = withLeader({ electionTick: 10 });
+    s.deliver(1, 3, "MsgTimeoutNow", 1).set(3, { role: "candidate", term: 2, vote: 3, leader: 0 });
+    s.deliver(3, 1, "MsgVote", 2).set(1, { role: "follower", term: 2, vote: 3, leader: 0 });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a transfer vote request delivered after its sender already won is still forced", () => {
+    const s = withLeader({ electionTick: 10 });
+    s.deliver(1, 3, "MsgTimeoutNow", 1).set(3, { role: "candidate", term: 2, vote: 3, leader: 0 });
+    s.deliver(3, 2, "MsgVote", 2).set(2, { term: 2, vote: 3, leader: 0 });
+    s.deliver(2, 3, "MsgVoteResp", 2).set(3, { role: "leader", leader: 3 });
+    expect(s.step()).toEqual([]);
+    // The request to 1 was delayed; 1 is still leader of term 1 in its lease.
+    s.deliver(3, 1, "MsgVote", 2).set(1, { role: "follower", term: 2, vote: 3, leader: 0 });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a vote request of a term other than the one a MsgTimeoutNow forced is still disruptive", () => {
+    const s = withLeader({ electionTick: 10 });
+    s.deliver(1, 3, "MsgTimeoutNow", 1).set(3, { role: "candidate", term: 2, vote: 3, leader: 0 });
+    s.deliver(3, 1, "MsgVote", 3).set(1, { role: "follower", term: 3, vote: 3, leader: 0 });
+    expect(s.step()).toEqual(["check-quorum"]);
+  });
+
   test("a CheckQuorum step-down on a tick, a forced transfer vote and an expired lease are legal", () => {
     const s = withLeader({ electionTick: 10 });
     // Leadership transfer: 3 gets MsgTimeoutNow and campaigns; its vote request is forced.

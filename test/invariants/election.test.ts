@@ -24,6 +24,26 @@ describe("election-safety", () => {
 });
 
 describe("election-quorum", () => {
+  test("a vote seen only in the delivered response counts (the voter moved on within the same step)", () => {
+    // Found by the soak (seed 8697): in one stabilize, node 3 votes for 2 in term 1 and has moved to
+    // term 2 by the end of the step; its granted MsgVoteResp is the only trace of that vote.
+    const s = new Scenario([1, 2, 3]);
+    for (const id of [1, 2, 3]) s.set(id, { config: { voters: [1, 2, 3] } });
+    expect(s.step()).toEqual([]);
+    s.set(2, { role: "candidate", term: 1, vote: 2 });
+    expect(s.step()).toEqual([]);
+    s.set(3, { term: 2, vote: 0 }).deliver(3, 2, "MsgVoteResp", 1, false).set(2, { role: "leader", leader: 2 });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a delivered granted vote response contradicting the recorded vote fires vote-once", () => {
+    const s = new Scenario([1, 2, 3]);
+    s.set(3, { term: 1, vote: 1 });
+    expect(s.step()).toEqual([]);
+    s.deliver(3, 2, "MsgVoteResp", 1, false);
+    expect(s.step()).toEqual(["vote-once"]);
+  });
+
   test("winning with one vote of five fires", () => {
     const s = new Scenario([1, 2, 3, 4, 5]);
     expect(s.elect(1, 1, [2])).toEqual(["election-quorum"]);
