@@ -18,6 +18,10 @@ export function row(report, file) {
   const traces = report.traces ?? [];
   const count = (pred) => traces.filter(pred).length;
   const known = count((t) => t.baseline?.kind === "known");
+  // Known differences split by what the first failure was: a safety invariant, a crash or hang of
+  // the implementation (errored), or else an expectation (a message, a state) that differs.
+  const knownInvariant = count((t) => t.baseline?.kind === "known" && t.status === "failed" && t.failure?.invariant !== undefined);
+  const knownErrored = count((t) => t.baseline?.kind === "known" && t.status === "errored");
   const failed = count((t) => (t.status === "failed" || t.status === "errored") && t.baseline?.kind !== "known");
   const skipped = count((t) => t.status === "skipped");
   const passed = count((t) => t.status === "passed");
@@ -27,13 +31,13 @@ export function row(report, file) {
   const baseline = report.baseline?.file;
   const knownCell = baseline === undefined ? String(known) : `[${known}](${baseline})`;
   if (typeof impl.name !== "string" || typeof impl.version !== "string") throw new Error(`${file}: not a raft-conformance JSON report`);
-  return `| ${impl.name} | ${impl.version} | ${report.level} | ${traces.length} | ${passed} of ${run} (${pct}) | ${skipped} | ${knownCell} | ${failed} |`;
+  return `| ${impl.name} | ${impl.version} | ${report.level} | ${traces.length} | ${passed} of ${run} (${pct}) | ${skipped} | ${knownCell} | ${knownInvariant} / ${knownErrored} | ${failed} |`;
 }
 
 export function table(reports) {
   return [
-    "| implementation | version | level | traces | passed (of those run) | skipped by capability | known differences | other failures |",
-    "|---|---|---|---|---|---|---|---|",
+    "| implementation | version | level | traces | passed (of those run) | skipped by capability | known differences | of which invariant violations / errors | other failures |",
+    "|---|---|---|---|---|---|---|---|---|",
     ...reports.map(({ report, file }) => row(report, file)),
   ].join("\n");
 }

@@ -27,6 +27,35 @@ const COMMIT = `
 const SCENARIOS: Readonly<Record<Feature, { defaults?: string; steps: string }>> = {
   election: { steps: ELECT },
   replication: { steps: ELECT + COMMIT },
+  // Node 2 diverges from node 1 at index 3 (terms 1 against 2); with the term hint the new leader
+  // repairs it within one rejection round trip, where a back-off by index needs three more.
+  fast_log_rejection: { steps: `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - crash: 3
+  - step:
+      node: 1
+      message: {type: MsgApp, from: 3, to: 1, term: 2, log_term: 1, index: 2, commit: 2, entries: [{term: 2, index: 3}, {term: 2, index: 4}, {term: 2, index: 5}]}
+  - step:
+      node: 2
+      message: {type: MsgApp, from: 3, to: 2, term: 1, log_term: 1, index: 2, commit: 2, entries: [{term: 1, index: 3}, {term: 1, index: 4}, {term: 1, index: 5}, {term: 1, index: 6}, {term: 1, index: 7}]}
+  - process-ready: [1, 2]
+  - deliver-msgs: {to: 3, drop: true}
+  - campaign: 1
+  - process-ready: 1
+  - deliver-msgs: {to: 3, drop: true}
+  - deliver-msgs: 2
+  - process-ready: 2
+  - deliver-msgs: 1
+  - process-ready: 1
+  - check: {node: 1, role: leader, term: 3}
+  - deliver-msgs: {to: 3, drop: true}
+  - deliver-msgs: 2
+  - process-ready: 2
+  - deliver-msgs: 1
+  - process-ready: 1
+  - deliver-msgs: 2
+  - process-ready: 2
+  - check: {node: 2, log: [{term: 2, index: 3}, {term: 2, index: 4}, {term: 2, index: 5}, {term: 3, index: 6}]}` },
   prevote: { defaults: "{pre_vote: true}", steps: ELECT },
   check_quorum: { defaults: "{check_quorum: true}", steps: ELECT + COMMIT },
   read_index_safe: { defaults: "{read_only_option: safe}", steps: `${ELECT}
@@ -125,6 +154,11 @@ const DETERMINISM = { steps: ELECT + COMMIT };
 const UNKNOWN_COMMAND = "no_such_command";
 
 interface Item { readonly name: string; readonly problem?: string | undefined }
+
+/** The trace driver-check runs for one capability (exported for the tests that prove it can fail). */
+export function capabilityTraceText(feature: Feature): string {
+  return traceText(feature, SCENARIOS[feature]);
+}
 
 function traceText(id: string, s: { defaults?: string; steps: string }): string {
   return `id: driver-check/${id}\ndescription: driver-check exercises ${id}\nfeatures: []\n${s.defaults === undefined ? "" : `defaults: ${s.defaults}\n`}steps:${s.steps}\n`;

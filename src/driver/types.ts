@@ -51,6 +51,7 @@ export type {
 export const FEATURES = [
   "election",
   "replication",
+  "fast_log_rejection",
   "prevote",
   "check_quorum",
   "read_index_safe",

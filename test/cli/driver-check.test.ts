@@ -2,7 +2,12 @@
 // on the reference driver and fails, item by item, on drivers that answer garbage.
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { capabilityTraceText } from "../../src/cli/driver-check.js";
+import { createInProcessDriver } from "../../src/driver/inprocess.js";
 import { FEATURES } from "../../src/driver/types.js";
+import { runTrace } from "../../src/harness/run.js";
+import { loadTraceText } from "../../src/trace/load.js";
+import { buildMutant } from "../mutants/load.js";
 import { buildCli, CLI, ROOT } from "./build.js";
 
 interface Run {
@@ -51,6 +56,26 @@ describe("raft-conformance driver-check", () => {
     expect(r.code).toBe(1);
     expect(r.lines[0]).toMatch(/^✗ handshake: .*protocol version/);
     expect(r.lines.at(-1)).toBe("1 of 1 checks failed (nothing else can be checked without a handshake)");
+  }, 120_000);
+
+  it("fails a driver that declares fast_log_rejection but backs off by the hinted index alone", async () => {
+    const loaded = loadTraceText("driver-check/fast_log_rejection.yaml", capabilityTraceText("fast_log_rejection"));
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
+    const reference = await runTrace(loaded.trace, createInProcessDriver(), { level: "observable", seed: 1 });
+    expect(reference.failure?.message).toBeUndefined();
+    // etcd raft 3.4's leader: the rejection's term hint is ignored, Next steps back one index per round trip.
+    const built = buildMutant({
+      id: "no-fast-log-rejection",
+      bug: "the leader ignores the term of a rejection hint",
+      patches: [{ file: "core/raft/leader.ts", find: "if (m.logTerm > 0) nextProbeIdx", replace: "if (m.logTerm < 0) nextProbeIdx" }],
+    });
+    try {
+      const slow = await runTrace(loaded.trace, await built.createDriver(), { level: "observable", seed: 1 });
+      expect(slow.status).toBe("failed");
+      expect(slow.failure?.message).toMatch(/log/);
+    } finally {
+      built.dispose();
+    }
   }, 120_000);
 
   it("is a usage error (exit 2) without --driver", () => {

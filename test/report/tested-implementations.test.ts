@@ -17,16 +17,19 @@ const report = {
     { id: "a", status: "passed" },
     { id: "b", status: "passed" },
     { id: "c", status: "failed", baseline: { kind: "known" } },
+    { id: "c2", status: "failed", failure: { invariant: "durability" }, baseline: { kind: "known" } },
+    { id: "c3", status: "errored", baseline: { kind: "known" } },
+    { id: "c4", status: "failed", failure: { invariant: "durability" } },
     { id: "d", status: "skipped", reason: "driver lacks feature: forget_leader" },
     { id: "e", status: "errored" },
   ],
 };
 
 describe("the Tested implementations table", () => {
-  it("counts passed among the traces run, skips by capability, known differences and other failures", async () => {
+  it("counts passed among the traces run, skips by capability, known differences (split by invariant and error) and other failures", async () => {
     const { table } = await load();
     expect(table([{ report, file: "r.json" }]).split("\n")[2]).toBe(
-      "| etcd raft | 3.4.23-4 | exact | 5 | 2 of 4 (50.0 %) | 1 | [1](conformance/baselines/etcd-raft-3.4.yaml) | 1 |",
+      "| etcd raft | 3.4.23-4 | exact | 8 | 2 of 7 (28.6 %) | 1 | [3](conformance/baselines/etcd-raft-3.4.yaml) | 1 / 1 | 2 |",
     );
   });
 

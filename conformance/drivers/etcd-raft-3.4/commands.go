@@ -17,7 +17,8 @@ const protocolVersion = 1
 var etcdVersion = "3.4"
 
 // capabilities are the features etcd raft 3.4 really has. Absent: async_storage_writes,
-// forget_leader, step_down_on_removal and disable_conf_change_validation (later etcd versions).
+// forget_leader, step_down_on_removal and disable_conf_change_validation (later etcd versions), and
+// fast_log_rejection (3.4 rejects with the follower's last index only, no term hint).
 // flow_control is MaxInflightMsgs only: a MaxInflightBytes limit is answered `unsupported`.
 var capabilities = []string{
 	"election", "replication", "prevote", "check_quorum", "read_index_safe", "read_index_lease",
