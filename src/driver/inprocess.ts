@@ -44,10 +44,8 @@ export function createInProcessDriver(): Driver {
 
   const persist = (n: InProcessNode, hs: { term: number; vote: number; commit: number } | undefined, entries: readonly Entry[], snap: Snapshot | undefined): void => {
     if (hs !== undefined && (hs.term !== 0 || hs.vote !== 0 || hs.commit !== 0)) n.storage.setHardState(hs);
-    if (!isEmptySnap(snap) && snap !== undefined) {
-      n.storage.applySnapshot(snap);
-      return;
-    }
+    // A Ready (or MsgStorageAppend) may carry a snapshot and the entries appended after it.
+    if (!isEmptySnap(snap) && snap !== undefined) n.storage.applySnapshot(snap);
     if (entries.length > 0) n.storage.append(entries);
   };
 

@@ -278,11 +278,10 @@ export class Env {
 
   private persist(n: NodeRec, hs: Ready["hardState"], entries: readonly Entry[], snap: Snapshot | undefined): void {
     if (hs !== undefined && !isEmptyHardState(hs)) n.durable.setHardState(hs);
-    if (snap !== undefined && !isEmptySnapshot(snap)) {
-      if (entries.length > 0) throw new DriverFailure(`node ${n.id} handed out a snapshot and entries at the same time`);
-      n.durable.applySnapshot(snap);
-      return;
-    }
+    // A follower that restores a snapshot and then appends what the leader sent after it, before
+    // its next Ready, hands out both at once (etcd does; its own test harness refuses the pair):
+    // the snapshot goes first, the entries follow it.
+    if (snap !== undefined && !isEmptySnapshot(snap)) n.durable.applySnapshot(snap);
     n.durable.append(entries);
   }
 
