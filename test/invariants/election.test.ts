@@ -113,6 +113,26 @@ describe("role-consistency", () => {
     expect(s.step()).toEqual(["role-consistency"]);
   });
 
+  test("a leader that steps down on a higher term and campaigns within one step is legal", () => {
+    // Found by exploring the reference (seed 76933): leader 1 of term 1 hears leader 5 of term 2,
+    // then receives MsgTimeoutNow and campaigns for term 3, all in one stabilize step.
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    s.set(1, { role: "candidate", term: 3, leader: 0 });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a leader turning pre-candidate fires unless its term rose in the step", () => {
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    s.set(1, { role: "precandidate", leader: 0 });
+    expect(s.step()).toContain("role-consistency");
+    const t = new Scenario([1, 2, 3]);
+    expect(t.elect(1, 1, [2])).toEqual([]);
+    t.set(1, { role: "precandidate", term: 2, vote: 0, leader: 0 });
+    expect(t.step()).toEqual([]);
+  });
+
   test("a single voter may go from follower to leader in one step, and restarts as follower", () => {
     const s = new Scenario([1]);
     s.set(1, { role: "leader", term: 1, vote: 1, leader: 1 }).append(1, 1);
