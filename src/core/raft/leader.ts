@@ -38,8 +38,12 @@ export function stepLeader(r: Raft, m: Message): RaftError | null {
     case "MsgProp":
       return propose(r, m);
     case "MsgReadIndex":
-      // A lone voter confirms its leadership by itself.
-      if (r.trk.isSingleton()) {
+      // A lone voter confirms its leadership by itself. Deliberately stricter than etcd, which
+      // takes this path whenever the configuration has one voter: a leader that demoted or removed
+      // itself (without StepDownOnRemoval) is not that voter, and answering from its own commit
+      // index would be a stale read once the voter elects itself and commits
+      // (traces/core/read-index/removed-leader-no-local-read.yaml).
+      if (r.trk.isSingleton() && r.trk.config.voters[0].has(r.id)) {
         const resp = responseToReadIndexReq(r, m, r.raftLog.committed);
         if (resp !== null) r.send(resp);
         return null;
