@@ -95,11 +95,19 @@ export class LogView implements LogObs {
   /** After a crash the node's log is what was durable. */
   resetTo(snapIndex: number, snapTerm: number, entries: readonly Entry[]): void {
     const before = this.lastIndex;
+    const lostSnapshot = snapIndex < this.snapIndex;
     this.snapIndex = snapIndex;
     this.snapTerm = snapTerm;
     this.ents = entries.map(entryObs);
     this.raw = [...entries];
-    if (this.lastIndex < before) {
+    if (lostSnapshot) {
+      // A snapshot handed out but never persisted (async storage writes) is lost with the crash:
+      // the log restarts from the durable snapshot, which is what the delta says.
+      const d = this.d();
+      d.snapshotInstalled = { index: snapIndex, term: snapTerm };
+      d.truncatedAfter = undefined;
+      d.written = [...this.ents];
+    } else if (this.lastIndex < before) {
       const d = this.d();
       d.truncatedAfter = Math.min(d.truncatedAfter ?? this.lastIndex, this.lastIndex);
       d.written = d.written.filter((e) => e.index <= this.lastIndex);
