@@ -1,18 +1,20 @@
 // Durability against the harness's persistence acknowledgements (durableLastIndex).
+import type { NodeKey } from "./observation.js";
 import type { InvariantDef, StepContext } from "./context.js";
+import { isQuorum } from "./quorum.js";
 
 export const durability: InvariantDef = {
   id: "durability",
   name: "Durability",
   definition:
-    "A running leader's commit index never exceeds its durable last index (it counts itself only after persisting); a crash keeps at least the durable prefix of the log; a node restarted from its durable state comes back with exactly the durable term and vote.",
+    "A running leader's commit index K never exceeds its durable last index unless a quorum of its configuration has K durable (a leader may commit before its own write completes once enough followers persisted, never by counting its unwritten entries); a crash keeps at least the durable prefix of the log; a node restarted from its durable state comes back with exactly the durable term and vote.",
   tla: "etcdraft.tla CommittedIsDurableInv and Restart (from durableState); Vanlightly RaftFsync.tla (LeaderFsyncBeforeIncludeInQuorum)",
   check(ctx: StepContext): void {
     for (const n of ctx.nodes) {
       const c = n.cur;
       const p = n.prev;
-      if (c.up && c.role === "leader" && c.commit > c.durableLastIndex) {
-        ctx.report(this, `leader ${n.id} committed ${c.commit} beyond its durable last index ${c.durableLastIndex}`, [n.id]);
+      if (c.up && c.role === "leader" && c.commit > c.durableLastIndex && !durableOnQuorum(ctx, n.id)) {
+        ctx.report(this, `leader ${n.id} committed ${c.commit} beyond its durable last index ${c.durableLastIndex}, and no quorum has it durable`, [n.id]);
       }
       if (p === undefined) continue;
       if (n.crashed && Math.max(n.log.lastIndex, n.log.snapIndex) < p.durableLastIndex) {
@@ -24,3 +26,15 @@ export const durability: InvariantDef = {
     }
   },
 };
+
+/** Whether the nodes that persisted the leader's entry at its commit index form a quorum. */
+function durableOnQuorum(ctx: StepContext, leader: NodeKey): boolean {
+  const l = ctx.byId.get(leader);
+  if (l === undefined) return false;
+  const k = l.cur.commit;
+  const e = l.log.at(k) ?? ctx.state.history.committed.get(k);
+  if (e === undefined) return false;
+  const holders = new Set<NodeKey>();
+  for (const n of ctx.nodes) if (n.cur.durableLastIndex >= k && ctx.holds(n, k, e)) holders.add(n.id);
+  return isQuorum(holders, l.cur.config) || (l.prev !== undefined && isQuorum(holders, l.prev.config));
+}

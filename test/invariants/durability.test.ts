@@ -11,6 +11,27 @@ describe("durability", () => {
     expect(s.step()).toEqual(["durability"]);
   });
 
+  test("a leader may commit before its own write completes once a quorum of followers persisted", () => {
+    // Found by exploring the reference (seed 534232, async storage writes): followers 2 and 3
+    // acknowledge entry 4 before leader 1's append thread has written it (thesis §10.2.1).
+    const s = new Scenario([1, 2, 3]);
+    expect(s.elect(1, 1, [2])).toEqual([]);
+    s.replicate(1, 2).replicate(1, 3).set(2, { leader: 1 }).set(3, { term: 1, leader: 1 }).set(1, { durableLastIndex: 0 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { commit: 1 });
+    expect(s.step()).toEqual([]);
+  });
+
+  test("a single voter committing its unwritten entry fires (etcd-io/etcd#14370)", () => {
+    const s = new Scenario([1]);
+    s.set(1, { role: "leader", term: 1, vote: 1, leader: 1 }).append(1, 1);
+    expect(s.step()).toEqual([]);
+    s.append(1, 1).set(1, { durableLastIndex: 1 });
+    expect(s.step()).toEqual([]);
+    s.set(1, { commit: 2 });
+    expect(s.step()).toEqual(["durability"]);
+  });
+
   test("a crash losing durable entries fires", () => {
     const s = new Scenario([1, 2, 3]);
     s.set(2, { term: 1 }).append(2, 1, 1);
