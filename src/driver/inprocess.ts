@@ -45,7 +45,11 @@ export function createInProcessDriver(): Driver {
   const persist = (n: InProcessNode, hs: { term: number; vote: number; commit: number } | undefined, entries: readonly Entry[], snap: Snapshot | undefined): void => {
     if (hs !== undefined && (hs.term !== 0 || hs.vote !== 0 || hs.commit !== 0)) n.storage.setHardState(hs);
     // A Ready (or MsgStorageAppend) may carry a snapshot and the entries appended after it.
-    if (!isEmptySnap(snap) && snap !== undefined) n.storage.applySnapshot(snap);
+    if (!isEmptySnap(snap) && snap !== undefined) {
+      n.storage.applySnapshot(snap);
+      // The state machine is restored too: later states (and snapshots sent on) build on it.
+      n.history.current.restore(snap);
+    }
     if (entries.length > 0) n.storage.append(entries);
   };
 

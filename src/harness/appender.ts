@@ -43,6 +43,13 @@ export class AppenderHistory {
     this.snaps.push({ data, metadata: { index: entry.index, term: entry.term, confState: cs ?? prev.metadata.confState } });
   }
 
+  /** The application restored a snapshot (Ready.Snapshot): it replaces the state from its index on. */
+  restore(snap: Snapshot): void {
+    if (snap.metadata.index <= this.last.metadata.index) return;
+    this.snaps.push(snap);
+    this.buf = snap.data;
+  }
+
   /** The newest state at or below `index`. */
   at(index: number): Snapshot | undefined {
     for (let i = this.snaps.length - 1; i >= 0; i--) {

@@ -281,7 +281,10 @@ export class Env {
     // A follower that restores a snapshot and then appends what the leader sent after it, before
     // its next Ready, hands out both at once (etcd does; its own test harness refuses the pair):
     // the snapshot goes first, the entries follow it.
-    if (snap !== undefined && !isEmptySnapshot(snap)) n.durable.applySnapshot(snap);
+    if (snap !== undefined && !isEmptySnapshot(snap)) {
+      n.durable.applySnapshot(snap);
+      n.history.restore(snap);
+    }
     n.durable.append(entries);
   }
 

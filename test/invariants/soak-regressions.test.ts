@@ -1,6 +1,9 @@
-// Schedules the soak of the correct reference (`npm run soak`) flagged while the checker was
-// stricter than etcd: each found a false positive (a vote or a transfer seen only in messages
-// bundled in one stabilize step, entries applied around a snapshot installed in the same step).
+// Schedules the soak or explore of the correct reference flagged while the checker was stricter
+// than etcd (a vote or a transfer seen only in messages bundled in one stabilize step, entries
+// applied around a snapshot installed in the same step, a leader stepping down and campaigning in
+// one step, a lost unwritten snapshot, a leader committing ahead of its own write) or while the
+// harness mishandled a restored snapshot (driver-error-*: the application's state was not restored
+// with it, so a later snapshot sent on carried a stale configuration).
 // The reference must pass every one with all invariants on.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
