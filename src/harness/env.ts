@@ -48,6 +48,8 @@ export interface NodeRec {
 export class Env {
   readonly nodes: NodeRec[] = [];
   readonly net = new Network();
+  /** Queued MsgStorageApply work whose entries up to the index a restored snapshot superseded. */
+  private readonly superseded = new WeakMap<Message, number>();
   events: Yaml[] = [];
   // What the current step did, for the invariant checker.
   applied = new Map<NodeId, EntryObs[]>();
@@ -284,6 +286,12 @@ export class Env {
     if (snap !== undefined && !isEmptySnapshot(snap)) {
       n.durable.applySnapshot(snap);
       n.history.restore(snap);
+      // Entries handed to the apply thread before this snapshot was restored are part of it now:
+      // etcd runs the two threads in any order (raft.appliedTo takes the max of a late
+      // MsgStorageApplyResp) and leaves it to the application not to apply them on top of it, as
+      // etcdserver does. Work handed out later is not filtered, so a node handing out entries its
+      // snapshot covers is still caught.
+      for (const m of n.applyWork) this.superseded.set(m, Math.max(this.superseded.get(m) ?? 0, snap.metadata.index));
     }
     n.durable.append(entries);
   }
@@ -325,8 +333,10 @@ export class Env {
       return;
     }
     this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
-    const applied = await this.call(`storage apply ${id}`, (d) => d.storageApply(id, m));
-    this.recordApplied(n, m.entries, applied);
+    const upTo = this.superseded.get(m) ?? 0;
+    const work = upTo === 0 ? m : { ...m, entries: m.entries.filter((e) => e.index > upTo) };
+    const applied = await this.call(`storage apply ${id}`, (d) => d.storageApply(id, work));
+    this.recordApplied(n, work.entries, applied);
     this.send(m.responses);
   }
 
