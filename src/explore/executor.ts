@@ -7,7 +7,7 @@ import { DriverFailure, Env, HarnessError } from "../harness/env.js";
 import { buildStepObs } from "../harness/observe.js";
 import { Prng } from "../harness/prng.js";
 import { executeStep } from "../harness/steps.js";
-import { createChecker } from "../invariants/index.js";
+import { createChecker, UNSOUND_BETWEEN_STEPS } from "../invariants/index.js";
 import type { Step } from "../trace/types.js";
 import { scheduleDefaults, setupStep, stepsFor, type ClusterView, type PlannedStep } from "./plan.js";
 import type { Schedule } from "./schedule.js";
@@ -28,13 +28,6 @@ export interface ExecResult {
   readonly events: number;
 }
 
-/**
- * Invariants that judge from states seen at step ends only, and so report correct runs in which a
- * node led and stepped down within one step (a stabilize round) while others heard from it.
- * Exploration would keep finding these on the reference; the checker needs to learn leaders from
- * the messages delivered (MsgApp/MsgHeartbeat/MsgSnap of a term) before they can be explored.
- */
-export const UNSOUND_BETWEEN_STEPS: readonly string[] = ["leader-knowledge"];
 
 function viewOf(env: Env): ClusterView {
   return {
@@ -75,7 +68,7 @@ function viewOf(env: Env): ClusterView {
 export async function executeSchedule(s: Schedule, driver: Driver, seed: number): Promise<ExecResult> {
   const defaults = scheduleDefaults(s);
   const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, defaults));
-  // The checker `run` builds for this trace (runner.ts checkerFor): CheckQuorum checks with it on.
+  // The checker `run` builds for the trace it writes (run.ts checkerOptionsFor, explore's source).
   const checker = createChecker({
     ...(s.checkQuorum ? { checkQuorum: { electionTick: BASE_CONFIG.electionTick } } : {}),
     except: [...UNSOUND_BETWEEN_STEPS],

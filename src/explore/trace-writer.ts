@@ -4,11 +4,11 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { Document, isMap, isSeq, type Node } from "yaml";
 import type { Feature } from "../driver/types.js";
+import { EXPLORE_REPO } from "../invariants/index.js";
 import type { NodeConfigYaml, Yaml, YamlMap } from "../trace/types.js";
 import type { Violation } from "./executor.js";
 import type { PlannedStep } from "./plan.js";
 
-export const EXPLORE_REPO = "raft-conformance/explore";
 
 /** The features a list of steps needs under the given defaults. */
 export function stepFeatures(defaults: NodeConfigYaml, steps: readonly PlannedStep[]): Feature[] {

@@ -21,6 +21,15 @@ import { termMonotonic, voteOnce } from "./term-vote.js";
 
 export type { CheckerOptions } from "./context.js";
 
+/** The `source.repo` of traces `explore` writes (their replay uses the explorer's checker). */
+export const EXPLORE_REPO = "raft-conformance/explore";
+
+/**
+ * Invariants the explorer does not judge: leader-knowledge only sees states at step ends, and a
+ * `stabilize` step can elect and depose a leader whose messages others still receive.
+ */
+export const UNSOUND_BETWEEN_STEPS: readonly string[] = ["leader-knowledge"];
+
 /**
  * Run order matters: history written by one invariant is read by later ones in the same step
  * (vote-once → HV, election-safety → HL, log-matching → HE, committed-agreement → HC).

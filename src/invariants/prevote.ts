@@ -5,15 +5,23 @@ export const preVote: InvariantDef = {
   id: "prevote",
   name: "PreVoteProperties",
   definition:
-    "Becoming or staying pre-candidate leaves term and vote unchanged; a step that only delivers PreVote requests to a node (no tick, no config change) changes neither its term, vote nor role; a step that only delivers PreVote responses changes its term only to become candidate of term+1, or follower of a term carried by a response not known to be granted.",
+    "Becoming or staying pre-candidate leaves term and vote unchanged (within a step, only a delivered message of a higher term other than a pre-vote request or granted pre-vote response moves the term, and only a MsgVote granted while holding no vote in the term moves the vote); a step that only delivers PreVote requests to a node (no tick, no config change) changes neither its term, vote nor role; a step that only delivers PreVote responses changes its term only to become candidate of term+1, or follower of a term carried by a response not known to be granted.",
   tla: "raft thesis leaderelection/prevote.tex; ccfraft.tla BecomePreVoteCandidate (no term change); etcd raft.go Step (never change term on MsgPreVote)",
   check(ctx: StepContext): void {
     for (const n of ctx.nodes) {
       const p = n.prev;
       const c = n.cur;
       if (!n.continuous || p === undefined) continue;
-      if (c.role === "precandidate" && p.role !== "leader" && (c.term !== p.term || c.vote !== p.vote)) {
-        ctx.report(this, `node ${n.id} became pre-candidate moving term ${p.term}→${c.term}, vote ${p.vote}→${c.vote}`, [n.id]);
+      // Pre-candidacy itself never moves term or vote, but a bundled step may also deliver what does:
+      // a message of a higher term (not a pre-vote request, nor a granted pre-vote response, which
+      // etcd never adopts the term of), or a MsgVote the node grants at its term while it holds no
+      // vote (etcd's Step records such a vote whatever the role).
+      const termMoved = c.term !== p.term && !n.delivered.some((m) => m.term === c.term && m.type !== "MsgPreVote" && !(m.type === "MsgPreVoteResp" && m.reject === false));
+      const voteMoved =
+        c.vote !== p.vote && !(c.term !== p.term || p.vote === 0 ? n.delivered.some((m) => m.type === "MsgVote" && m.term === c.term && m.from === c.vote) : false);
+      if (c.role === "precandidate" && p.role !== "leader" && (termMoved || voteMoved)) {
+        const how = p.role === "precandidate" ? "stayed" : "became";
+        ctx.report(this, `node ${n.id} ${how} pre-candidate moving term ${p.term}→${c.term}, vote ${p.vote}→${c.vote}`, [n.id]);
         continue;
       }
       const msgs = n.delivered;

@@ -10,6 +10,27 @@ describe("prevote", () => {
     expect(s.step()).toEqual(["prevote"]);
   });
 
+  /** Node 2 becomes pre-candidate in term 2 holding `vote`, then is delivered node 3's MsgVote of term 2 and records it. */
+  function precandidateGetsVoteRequest(vote: number): string[] {
+    const s = new Scenario([1, 2, 3]);
+    s.set(2, { term: 2, vote });
+    expect(s.step()).toEqual([]);
+    s.set(2, { role: "precandidate" }).tick(2);
+    expect(s.step()).toEqual([]);
+    s.deliver(3, 2, "MsgVote", 2).set(2, { vote: 3 });
+    return s.step();
+  }
+
+  test("a pre-candidate granting a MsgVote of its own term while it holds no vote is legal", () => {
+    // Found by exploring the reference (seed 983376): etcd's pre-candidate keeps term and vote
+    // (none), and Step records a vote for a MsgVote of that term whatever the role.
+    expect(precandidateGetsVoteRequest(0)).toEqual([]);
+  });
+
+  test("a pre-candidate changing a vote it already holds fires, even with a MsgVote delivered", () => {
+    expect(precandidateGetsVoteRequest(1)).toContain("prevote");
+  });
+
   test("granting a PreVote by recording a vote fires", () => {
     const s = new Scenario([1, 2, 3]);
     s.set(2, { term: 1 });
