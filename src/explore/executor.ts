@@ -28,7 +28,6 @@ export interface ExecResult {
   readonly events: number;
 }
 
-
 function viewOf(env: Env): ClusterView {
   return {
     isUp: (id) => env.nodes[id - 1]?.up === true,

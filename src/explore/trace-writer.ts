@@ -9,7 +9,6 @@ import type { NodeConfigYaml, Yaml, YamlMap } from "../trace/types.js";
 import type { Violation } from "./executor.js";
 import type { PlannedStep } from "./plan.js";
 
-
 /** The features a list of steps needs under the given defaults. */
 export function stepFeatures(defaults: NodeConfigYaml, steps: readonly PlannedStep[]): Feature[] {
   const f = new Set<Feature>(["election", "replication"]);

@@ -3,7 +3,6 @@
 // every later leader holds what was committed before its term.
 import type { InvariantDef, StepContext } from "./context.js";
 import { fmtEntry, sameEntry } from "./history.js";
-import type { NodeKey } from "./observation.js";
 import { fmtConfig, isQuorum } from "./quorum.js";
 
 export const committedAgreement: InvariantDef = {
@@ -102,12 +101,11 @@ export const commitQuorum: InvariantDef = {
       const p = l.prev;
       if (!l.continuous || p === undefined || l.cur.commit <= p.commit) continue;
       const k = l.cur.commit;
-      const e = l.log.at(k) ?? ctx.state.history.committed.get(k);
-      if (e === undefined) continue; // commit beyond the log: log-well-formed reports it
-      const holders = new Set<NodeKey>();
-      for (const n of ctx.nodes) if (ctx.holds(n, k, e)) holders.add(n.id);
+      const held = ctx.holdersOf(l, k);
+      if (held === undefined) continue; // commit beyond the log: log-well-formed reports it
+      const { entry, holders } = held;
       if (isQuorum(holders, l.cur.config) || isQuorum(holders, p.config)) continue;
-      ctx.report(this, `leader ${l.id} committed ${fmtEntry(e, k)} held only by [${[...holders].join(",")}] in ${fmtConfig(l.cur.config)}`, [l.id]);
+      ctx.report(this, `leader ${l.id} committed ${fmtEntry(entry, k)} held only by [${[...holders].join(",")}] in ${fmtConfig(l.cur.config)}`, [l.id]);
     }
   },
 };

@@ -185,6 +185,18 @@ export class StepContext {
   }
 
   /**
+   * Leader l's entry at index k (its log, else the committed history) and the nodes that hold it and
+   * pass `also`; undefined when l has no such entry (commit beyond the log).
+   */
+  holdersOf(l: NodeStep, k: number, also?: (n: NodeStep) => boolean): { entry: { term: number; digest: string }; holders: Set<NodeKey> } | undefined {
+    const entry = l.log.at(k) ?? this.state.history.committed.get(k);
+    if (entry === undefined) return undefined;
+    const holders = new Set<NodeKey>();
+    for (const n of this.nodes) if ((also === undefined || also(n)) && this.holds(n, k, entry)) holders.add(n.id);
+    return { entry, holders };
+  }
+
+  /**
    * A crash loses what was never durable; history learned only from that lost in-memory state
    * must not convict the node's next incarnation. What the node shows now (its durable state, or
    * its restarted state) says what survived. A vote or term that was durable cannot be lost

@@ -1,6 +1,5 @@
 // Durability against the harness's persistence acknowledgements (durableLastIndex).
-import type { NodeKey } from "./observation.js";
-import type { InvariantDef, StepContext } from "./context.js";
+import type { InvariantDef, NodeStep, StepContext } from "./context.js";
 import { isQuorum } from "./quorum.js";
 
 export const durability: InvariantDef = {
@@ -13,7 +12,7 @@ export const durability: InvariantDef = {
     for (const n of ctx.nodes) {
       const c = n.cur;
       const p = n.prev;
-      if (c.up && c.role === "leader" && c.commit > c.durableLastIndex && !durableOnQuorum(ctx, n.id)) {
+      if (c.up && c.role === "leader" && c.commit > c.durableLastIndex && !durableOnQuorum(ctx, n)) {
         ctx.report(this, `leader ${n.id} committed ${c.commit} beyond its durable last index ${c.durableLastIndex}, and no quorum has it durable`, [n.id]);
       }
       if (p === undefined) continue;
@@ -27,14 +26,10 @@ export const durability: InvariantDef = {
   },
 };
 
-/** Whether the nodes that persisted the leader's entry at its commit index form a quorum. */
-function durableOnQuorum(ctx: StepContext, leader: NodeKey): boolean {
-  const l = ctx.byId.get(leader);
-  if (l === undefined) return false;
+/** Whether the nodes that persisted leader l's entry at its commit index form a quorum. */
+function durableOnQuorum(ctx: StepContext, l: NodeStep): boolean {
   const k = l.cur.commit;
-  const e = l.log.at(k) ?? ctx.state.history.committed.get(k);
-  if (e === undefined) return false;
-  const holders = new Set<NodeKey>();
-  for (const n of ctx.nodes) if (n.cur.durableLastIndex >= k && ctx.holds(n, k, e)) holders.add(n.id);
-  return isQuorum(holders, l.cur.config) || (l.prev !== undefined && isQuorum(holders, l.prev.config));
+  const held = ctx.holdersOf(l, k, (n) => n.cur.durableLastIndex >= k);
+  if (held === undefined) return false;
+  return isQuorum(held.holders, l.cur.config) || (l.prev !== undefined && isQuorum(held.holders, l.prev.config));
 }

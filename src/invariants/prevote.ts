@@ -15,14 +15,17 @@ export const preVote: InvariantDef = {
       // Pre-candidacy itself never moves term or vote, but a bundled step may also deliver what does:
       // a message of a higher term (not a pre-vote request, nor a granted pre-vote response, which
       // etcd never adopts the term of), or a MsgVote the node grants at its term while it holds no
-      // vote (etcd's Step records such a vote whatever the role).
-      const termMoved = c.term !== p.term && !n.delivered.some((m) => m.term === c.term && m.type !== "MsgPreVote" && !(m.type === "MsgPreVoteResp" && m.reject === false));
-      const voteMoved =
-        c.vote !== p.vote && !(c.term !== p.term || p.vote === 0 ? n.delivered.some((m) => m.type === "MsgVote" && m.term === c.term && m.from === c.vote) : false);
-      if (c.role === "precandidate" && p.role !== "leader" && (termMoved || voteMoved)) {
-        const how = p.role === "precandidate" ? "stayed" : "became";
-        ctx.report(this, `node ${n.id} ${how} pre-candidate moving term ${p.term}→${c.term}, vote ${p.vote}→${c.vote}`, [n.id]);
-        continue;
+      // vote there (etcd's Step records such a vote whatever the role).
+      if (c.role === "precandidate" && p.role !== "leader" && (c.term !== p.term || c.vote !== p.vote)) {
+        const adoptsTerm = n.delivered.some((m) => m.term === c.term && m.type !== "MsgPreVote" && !(m.type === "MsgPreVoteResp" && m.reject === false));
+        const grantsVote = n.delivered.some((m) => m.type === "MsgVote" && m.term === c.term && m.from === c.vote);
+        const termMoved = c.term !== p.term && !adoptsTerm;
+        const voteMoved = c.vote !== p.vote && !(grantsVote && (c.term !== p.term || p.vote === 0));
+        if (termMoved || voteMoved) {
+          const how = p.role === "precandidate" ? "stayed" : "became";
+          ctx.report(this, `node ${n.id} ${how} pre-candidate moving term ${p.term}→${c.term}, vote ${p.vote}→${c.vote}`, [n.id]);
+          continue;
+        }
       }
       const msgs = n.delivered;
       if (msgs.length === 0 || n.ticked) continue;
