@@ -5,6 +5,7 @@ import { keyedValues, type Block } from "./datadriven.js";
 import type { Y, YMap } from "./describe.js";
 import { blockEvents, withoutLogLines } from "./output.js";
 import { renderBlock } from "./render.js";
+import { NO_EVENT_STEPS, type StepKind } from "../../src/trace/types.js";
 
 export const ETCD_COMMIT = "cdfbeed3149e6dd1c7881853d8ed5993ffcd6be2";
 
@@ -296,7 +297,9 @@ export function convertFile(name: string, blocks: readonly Block[], ann: Annotat
     made.forEach((s, k) => {
       const step: YMap = { ...s };
       if (INPUT_CMDS.has(b.cmd)) step["outcome"] = rejected ? "rejected" : "accepted";
-      if (!quiet && b.cmd !== "add-nodes") step["expect"] = parts[k] as Y;
+      // Steps that never produce events take no `expect` (a validation error).
+      const kind = Object.keys(s).find((key) => key !== "comment") as StepKind | undefined;
+      if (!quiet && (kind === undefined || !NO_EVENT_STEPS.has(kind))) step["expect"] = parts[k] as Y;
       steps.push({ fields: step, line: b.line });
     });
     if (!quiet && (b.cmd === "stabilize" || b.cmd === "raft-state")) {

@@ -2,11 +2,11 @@
 // message model. Storage follows etcd's interaction env: a MemoryStorage per node whose snapshot()
 // serves the newest state of the "appender" state machine. This is the only harness-side module
 // that imports the core at run time.
-import { decodeConfChange, MemoryStorage, RawNode } from "../core/index.js";
+import { ConfChangeApplyError, decodeConfChange, MemoryStorage, RawNode } from "../core/index.js";
 import { Rand } from "../core/rand.js";
 import type { Config, ConfState, Entry, Message, Snapshot } from "../core/types.js";
 import { AppenderHistory } from "../harness/appender.js";
-import { FEATURES, type Applied, type Driver, type DriverInfo, type DurableState, type NodeConfig, type NodeId, type Outcome, type Ready } from "./types.js";
+import { DriverError, FEATURES, type Applied, type Driver, type DriverInfo, type DurableState, type NodeConfig, type NodeId, type Outcome, type Ready } from "./types.js";
 
 /** MemoryStorage whose snapshot is the application's newest state (etcd's snapOverrideStorage). */
 class AppenderStorage extends MemoryStorage {
@@ -51,6 +51,19 @@ export function createInProcessDriver(): Driver {
       n.history.current.restore(snap);
     }
     if (entries.length > 0) n.storage.append(entries);
+  };
+
+  /**
+   * A conf change the core refuses to apply (etcd panics) is answered `rejected`; the harness then
+   * halts the node (spec/protocol.md §6.3). Every other exception stays an internal error.
+   */
+  const applyOrRefuse = (cmd: "advance" | "storage_apply", n: InProcessNode, entries: readonly Entry[]): Applied => {
+    try {
+      return apply(n, entries);
+    } catch (e) {
+      if (e instanceof ConfChangeApplyError) throw new DriverError("driver", e.message, cmd, "rejected");
+      throw e;
+    }
   };
 
   const apply = (n: InProcessNode, entries: readonly Entry[]): Applied => {
@@ -158,7 +171,7 @@ export function createInProcessDriver(): Driver {
       if (rd === undefined) throw new Error(`advance on node ${id} without a Ready`);
       // etcd's order: persist, apply, then advance.
       persist(n, rd.hardState, rd.entries, rd.snapshot);
-      const applied = apply(n, rd.committedEntries);
+      const applied = applyOrRefuse("advance", n, rd.committedEntries);
       n.rn.advance();
       return Promise.resolve(applied);
     },
@@ -167,7 +180,7 @@ export function createInProcessDriver(): Driver {
       persist(n, { term: m.term, vote: m.vote, commit: m.commit }, m.entries, m.snapshot);
       return Promise.resolve();
     },
-    storageApply: (id, m) => Promise.resolve(apply(get(id), m.entries)),
+    storageApply: (id, m) => Promise.resolve(applyOrRefuse("storage_apply", get(id), m.entries)),
     compact: (id, index) => {
       get(id).storage.compact(index);
       return Promise.resolve();

@@ -4,7 +4,7 @@
 import type { Readable, Writable } from "node:stream";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from "./ndjson.js";
 import { type Command, describeSchemaErrors, isCommand, protocolValidators } from "./protocol-schema.js";
-import { type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
+import { type Applied, type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
 import * as wire from "./wire.js";
 
 type Response =
@@ -26,6 +26,16 @@ type Req = Record<string, unknown> & { id: number; cmd: Command };
 const EMPTY = { result: {} } as const;
 const node = (r: Req): number => wire.decodeNodeId(r["node"] as string, "node");
 const outcome = (o: Outcome): Answer => (o.ok ? EMPTY : { rejected: o.error });
+
+/** `advance` / `storage_apply`: a node that refuses to apply a committed entry answers `rejected` (§6.3). */
+async function appliedOrRefused(f: () => Promise<Applied>): Promise<Answer> {
+  try {
+    return { result: wire.encodeApplied(await f(), "result") };
+  } catch (e) {
+    if (e instanceof DriverError && e.code === "rejected") return { rejected: e.message };
+    throw e;
+  }
+}
 
 function handlers(driver: Driver, session: { hello: boolean }): Record<Command, (r: Req) => Promise<Answer>> {
   const msg = (r: Req): ReturnType<typeof wire.decodeMessage> => wire.decodeMessage(r["msg"] as wire.WireMessage, "msg");
@@ -64,9 +74,9 @@ function handlers(driver: Driver, session: { hello: boolean }): Record<Command, 
       const rd = await driver.ready(node(r));
       return { result: { ready: rd === null ? null : wire.encodeReady(rd, "result.ready") } };
     },
-    advance: async (r) => ({ result: wire.encodeApplied(await driver.advance(node(r)), "result") }),
+    advance: async (r) => appliedOrRefused(() => driver.advance(node(r))),
     storage_append: async (r) => (await driver.storageAppend(node(r), msg(r)), EMPTY),
-    storage_apply: async (r) => ({ result: wire.encodeApplied(await driver.storageApply(node(r), msg(r)), "result") }),
+    storage_apply: async (r) => appliedOrRefused(() => driver.storageApply(node(r), msg(r))),
     compact: async (r) => (await driver.compact(node(r), wire.decodeU64(r["index"] as string, "index")), EMPTY),
     status: async (r) => ({ result: { status: wire.encodeStatus(await driver.status(node(r)), "result.status") } }),
     bye: async () => EMPTY,

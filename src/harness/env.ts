@@ -23,6 +23,20 @@ export class DriverFailure extends Error {}
  * lacks, which skips the trace with the driver's message as reason (spec/protocol.md, "Errors").
  */
 export class DriverUnsupported extends Error {}
+/**
+ * The driver answered `rejected` to a command that may only refuse in a defined way (`advance`,
+ * `storage_apply`: the node refused to apply a committed entry). Elsewhere it is a driver failure.
+ */
+export class DriverRejected extends DriverFailure {
+  constructor(message: string, readonly said: string) {
+    super(message);
+  }
+}
+
+/** What the driver itself said in an error response (the client wraps it in its own words). */
+function driverSaid(e: DriverError, code: string): string {
+  return new RegExp(`with error ${code}: (.*)`).exec(e.message)?.[1] ?? e.message.split("\n")[0] ?? "";
+}
 
 /** Upper bound on stabilize rounds: a livelock is a failure, not a hang. */
 export const MAX_STABILIZE_ROUNDS = 10_000;
@@ -43,6 +57,8 @@ export interface NodeRec {
   status?: Status | undefined;
   /** Inputs reached the node since its last Ready was handled (its log may be ahead of `log`). */
   outputPending: boolean;
+  /** Why the node halted (it refused to apply a committed entry); cleared by `restart`. */
+  halted?: string | undefined;
 }
 
 export class Env {
@@ -106,8 +122,10 @@ export class Env {
     } catch (e) {
       if (e instanceof HarnessError || e instanceof DriverFailure) throw e;
       if (e instanceof DriverError && e.code === "unsupported") {
-        const said = /with error unsupported: (.*)/.exec(e.message)?.[1] ?? e.message.split("\n")[0] ?? "";
-        throw new DriverUnsupported(`driver does not support: ${said}`);
+        throw new DriverUnsupported(`driver does not support: ${driverSaid(e, "unsupported")}`);
+      }
+      if (e instanceof DriverError && e.code === "rejected") {
+        throw new DriverRejected(`${what}: ${e.message}`, driverSaid(e, "rejected"));
       }
       throw new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -173,6 +191,7 @@ export class Env {
     const n = this.node(id);
     if (n.up) await this.crash(id);
     n.incarnation++;
+    n.halted = undefined;
     n.base = applyYamlConfig(n.base, cfg);
     n.config = { ...n.base, applied: n.durable.snapIndex, seed: this.nodeSeed(id, n.incarnation) };
     await this.call(`restart ${id}`, (d) => d.create(id, n.config, n.durable.state()));
@@ -267,8 +286,25 @@ export class Env {
       }
     }
     if (!async) {
-      const applied = await this.call(`advance ${id}`, (d) => d.advance(id));
-      this.recordApplied(n, rd.committedEntries, applied);
+      const applied = await this.applyOrHalt(n, `advance ${id}`, (d) => d.advance(id));
+      if (applied !== undefined) this.recordApplied(n, rd.committedEntries, applied);
+    }
+  }
+
+  /**
+   * `advance` / `storage_apply`. A `rejected` answer is a defined outcome (spec/protocol.md §6.3):
+   * the node refused to apply a committed entry (etcd panics removing the last voter) and halted.
+   * The harness records a `halted` event and takes the node down as in a crash.
+   */
+  private async applyOrHalt(n: NodeRec, what: string, f: (d: Driver) => Promise<Applied>): Promise<Applied | undefined> {
+    try {
+      return await this.call(what, f);
+    } catch (e) {
+      if (!(e instanceof DriverRejected)) throw e;
+      this.events.push({ halted: { node: n.id, error: e.said } });
+      await this.crash(n.id);
+      n.halted = e.said;
+      return undefined;
     }
   }
 
@@ -335,18 +371,23 @@ export class Env {
     this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
     const upTo = this.superseded.get(m) ?? 0;
     const work = upTo === 0 ? m : { ...m, entries: m.entries.filter((e) => e.index > upTo) };
-    const applied = await this.call(`storage apply ${id}`, (d) => d.storageApply(id, work));
+    const applied = await this.applyOrHalt(n, `storage apply ${id}`, (d) => d.storageApply(id, work));
+    if (applied === undefined) return;
     this.recordApplied(n, work.entries, applied);
     this.send(m.responses);
   }
 
   // --- network ----------------------------------------------------------------------------
 
-  /** Delivers (or drops) the queued messages of each recipient in queue order; returns how many. */
-  async deliverMsgs(recipients: readonly NodeId[], f: MsgFilter, drop: boolean): Promise<number> {
+  /**
+   * Delivers (or drops) the queued messages of each recipient in queue order, at most `limit` in
+   * all (the first ones: recipients in the given order, each one's in queue order); returns how many.
+   */
+  async deliverMsgs(recipients: readonly NodeId[], f: MsgFilter, drop: boolean, limit = Infinity): Promise<number> {
     let count = 0;
     for (const to of recipients) {
-      const msgs = this.net.take(to, f, drop);
+      if (count >= limit) break;
+      const msgs = this.net.take(to, f, drop, limit - count);
       if (msgs.length === 0) continue;
       count += msgs.length;
       const shown: Yaml[] = [];

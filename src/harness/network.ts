@@ -34,6 +34,8 @@ function matches(m: Message, f: MsgFilter): boolean {
 
 export class Network {
   private queue: Message[] = [];
+  /** Messages a `hold` step took off the queue; nothing delivers them until `release`. */
+  private held: Message[] = [];
   /** Directed links that lose every message: "from>to". */
   private readonly blocked = new Set<string>();
 
@@ -47,13 +49,14 @@ export class Network {
 
   /**
    * Removes and returns the queued messages for `to` that pass the filter, in queue order. When
-   * dropping, local messages stay queued (etcd never drops those).
+   * dropping, local messages stay queued (etcd never drops those). At most `limit` messages are
+   * taken (the first ones in queue order); the rest stay where they were.
    */
-  take(to: NodeId, f: MsgFilter, drop: boolean): Message[] {
+  take(to: NodeId, f: MsgFilter, drop: boolean, limit = Infinity): Message[] {
     const taken: Message[] = [];
     const rest: Message[] = [];
     for (const m of this.queue) {
-      if (m.to === to && !(drop && isLocalMsg(m)) && matches(m, f)) taken.push(m);
+      if (taken.length < limit && m.to === to && !(drop && isLocalMsg(m)) && matches(m, f)) taken.push(m);
       else rest.push(m);
     }
     this.queue = rest;
@@ -113,6 +116,41 @@ export class Network {
     }
     this.queue = out;
     return n;
+  }
+
+  /**
+   * Takes the matching queued messages off the queue (at most `limit`, first in queue order) and
+   * keeps them aside: no delivery and no stabilize sees them until `release`. Local messages are
+   * never held. Returns how many were held.
+   */
+  hold(f: MsgFilter, limit = Infinity): number {
+    const rest: Message[] = [];
+    let n = 0;
+    for (const m of this.queue) {
+      if (n < limit && !isLocalMsg(m) && matches(m, f)) {
+        this.held.push(m);
+        n++;
+      } else {
+        rest.push(m);
+      }
+    }
+    this.queue = rest;
+    return n;
+  }
+
+  /** Puts the matching held messages back at the end of the queue, in the order they were held. */
+  release(f: MsgFilter): number {
+    const back: Message[] = [];
+    const keep: Message[] = [];
+    for (const m of this.held) (matches(m, f) ? back : keep).push(m);
+    this.held = keep;
+    this.queue.push(...back);
+    return back.length;
+  }
+
+  /** Messages currently held, in the order they were held. */
+  get heldMessages(): readonly Message[] {
+    return this.held;
   }
 
   /** Shuffles the matching queued messages among their own positions (seeded). */

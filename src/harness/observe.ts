@@ -66,6 +66,7 @@ export function nodeView(n: NodeRec): NodeView {
   return {
     id: n.id,
     up: n.up,
+    halted: n.halted,
     role: o.role,
     term: o.term,
     vote: o.vote,
@@ -73,6 +74,8 @@ export function nodeView(n: NodeRec): NodeView {
     commit: o.commit,
     applied: o.applied,
     lastIndex: n.log.lastIndex,
+    durableLastIndex: n.durable.lastIndex,
+    appState: n.history.last.data,
     log: n.log.entries().map(entryToYaml),
     config: { voters: cfg?.voters ?? [], voters_outgoing: cfg?.votersOutgoing ?? [], learners: cfg?.learners ?? [], learners_next: cfg?.learnersNext ?? [] },
     readStates: n.readStates,

@@ -92,7 +92,11 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
     features: trace.features,
     level,
   };
-  const done = (r: Partial<TraceResult> & Pick<TraceResult, "status">): TraceResult => ({ ...base, ...r, durationMs: performance.now() - started });
+  // A skipped trace checked nothing, so it reports no level.
+  const done = (r: Partial<TraceResult> & Pick<TraceResult, "status">): TraceResult => {
+    const { level: checked, ...rest } = base;
+    return { ...rest, ...(r.status === "skipped" ? {} : { level: checked }), ...r, durationMs: performance.now() - started };
+  };
 
   const caps = new Set(opts.capabilities ?? info.capabilities);
   const missing = trace.features.find((f) => !caps.has(f));

@@ -55,11 +55,16 @@ export async function executeStep(env: Env, step: Step, check: () => Promise<voi
       return undefined;
     }
     case "tick-heartbeat":
-      await env.tick(one, env.node(one).config.heartbeatTick);
+    case "tick-election": {
+      // `tick-election: N` names node N; `{node | nodes, times}` repeats the interval `times` times.
+      const targets = typeof a === "number" ? [a] : (ids(m["node"]) ?? ids(m["nodes"]) ?? []);
+      const times = (m["times"] as number | undefined) ?? 1;
+      for (const id of targets) {
+        const c = env.node(id).config;
+        await env.tick(id, times * (step.kind === "tick-election" ? c.electionTick : c.heartbeatTick));
+      }
       return undefined;
-    case "tick-election":
-      await env.tick(one, env.node(one).config.electionTick);
-      return undefined;
+    }
     case "set-randomized-election-timeout":
       await env.setRandomizedElectionTimeout(node, m["timeout"] as number);
       return undefined;
@@ -99,9 +104,15 @@ export async function executeStep(env: Env, step: Step, check: () => Promise<voi
     case "deliver-msgs": {
       const f: MsgFilter = typeof a === "number" || Array.isArray(a) ? { to: list() } : filterOf(m);
       const recipients = f.to ?? env.net.recipients({ from: f.from, types: f.types });
-      await env.deliverMsgs(recipients, { from: f.from, types: f.types }, m["drop"] === true);
+      await env.deliverMsgs(recipients, { from: f.from, types: f.types }, m["drop"] === true, (m["first"] as number | undefined) ?? Infinity);
       return undefined;
     }
+    case "hold":
+      env.net.hold(filterOf(m), (m["first"] as number | undefined) ?? Infinity);
+      return undefined;
+    case "release":
+      env.net.release(filterOf(m));
+      return undefined;
     case "stabilize":
       await env.stabilize(list());
       return undefined;

@@ -1,6 +1,7 @@
 // Observable checks (`check:` steps): tolerant matchers over what any implementation can show —
 // role, term, vote, leader, commit, applied, log, configuration, read states, and (with the
 // progress_status capability) the leader's pending transfer and per-peer progress.
+import { createHash } from "node:crypto";
 import { bytesToYaml, canonical, deepEqual, toYamlText, yamlToBytes } from "./expect.js";
 import type { Yaml, YamlMap } from "./types.js";
 
@@ -20,14 +21,22 @@ export interface ProgressView {
 /** One node as a check sees it. Entries are in trace form (term, index, type, data / conf_change). */
 export interface NodeView {
   readonly id: number;
+  /** False after a crash, or after the node halted. */
   readonly up: boolean;
+  /** Why the node halted: it refused to apply a committed entry (undefined: it did not). */
+  readonly halted?: string | undefined;
   readonly role: Role;
   readonly term: number;
   readonly vote: number;
   readonly leader: number;
   readonly commit: number;
   readonly applied: number;
+  /** Last index the node handed out for persistence (Ready entries / MsgStorageAppend). */
   readonly lastIndex: number;
+  /** Last index of the harness's durable store for the node. */
+  readonly durableLastIndex: number;
+  /** The application state: the appender's bytes after the last applied entry. */
+  readonly appState: Uint8Array;
   readonly log: readonly YamlMap[];
   readonly config: { readonly voters: readonly number[]; readonly voters_outgoing: readonly number[]; readonly learners: readonly number[]; readonly learners_next: readonly number[] };
   readonly readStates: readonly { readonly index: number; readonly ctx: Uint8Array }[];
@@ -53,7 +62,17 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
     const r = matchNumber(m, actual);
     if (r !== undefined) out.push(`node ${n.id} ${field}: expected ${r}, got ${actual}`);
   };
-  if (args["role"] !== undefined) {
+  if (args["up"] !== undefined && args["up"] !== n.up) {
+    out.push(`node ${n.id} up: expected ${args["up"] ? "running" : "down"}, but it is ${n.up ? "running" : n.halted !== undefined ? `down (halted: ${n.halted})` : "down (crashed)"}`);
+  }
+  if (args["halted"] !== undefined) {
+    const h = args["halted"];
+    const ok = h === false ? n.halted === undefined : n.halted !== undefined && (h === true || n.halted.includes(String(h)));
+    if (!ok) out.push(`node ${n.id} halted: expected ${h === false ? "not halted" : h === true ? "halted" : `halted with a reason containing ${JSON.stringify(h)}`}, got ${n.halted === undefined ? "not halted" : `halted: ${n.halted}`}`);
+  }
+  if (args["role"] !== undefined && !n.up) {
+    out.push(`node ${n.id} role: a down node has no role (it is ${n.halted !== undefined ? "halted" : "crashed"}); check 'up: false' instead`);
+  } else if (args["role"] !== undefined) {
     const m = args["role"];
     const ok = typeof m === "string" ? m === n.role : ((m as YamlMap)["one_of"] as string[]).includes(n.role);
     if (!ok) out.push(`node ${n.id} role: expected ${typeof m === "string" ? m : `one of ${((m as YamlMap)["one_of"] as string[]).join(", ")}`}, got ${n.role}`);
@@ -64,6 +83,8 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
   num("commit", n.commit);
   num("applied", n.applied);
   num("last_index", n.lastIndex);
+  num("durable_last_index", n.durableLastIndex);
+  if (args["app_state"] !== undefined) out.push(...appStateMismatches(args["app_state"] as YamlMap, n));
   num("lead_transferee", n.leadTransferee);
   if (args["progress"] !== undefined) out.push(...progressMismatches(args["progress"] as YamlMap, n));
   if (args["config"] !== undefined) {
@@ -87,11 +108,38 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
     }
   }
   if (args["read_states"] !== undefined) {
-    const want = (args["read_states"] as YamlMap[]).map((r) => canonical({ index: r["index"] ?? 0, ...bytesToYaml("ctx", yamlToBytes(r, "ctx")) }));
-    const got = n.readStates.map((r) => canonical({ index: r.index, ...bytesToYaml("ctx", r.ctx) }));
-    if (!deepEqual(want, got)) out.push(`node ${n.id} read_states: expected ${toYamlText(want)}, got ${got.length ? toYamlText(got) : "[]"}`);
+    const want = args["read_states"] as YamlMap[];
+    const got = n.readStates;
+    const same = want.length === got.length && want.every((w, i) => {
+      const g = got[i];
+      return g !== undefined && matchNumber(w["index"] ?? 0, g.index) === undefined && Buffer.from(yamlToBytes(w, "ctx")).equals(g.ctx);
+    });
+    if (!same) {
+      const shown = got.map((r) => canonical({ index: r.index, ...bytesToYaml("ctx", r.ctx) }));
+      out.push(`node ${n.id} read_states: expected ${toYamlText(want)}, got ${shown.length ? toYamlText(shown) : "[]"}`);
+    }
   }
   return out;
+}
+
+/** `app_state: {data | data_b64, sha256}`: the application's bytes, or their SHA-256 in hex. */
+function appStateMismatches(want: YamlMap, n: NodeView): string[] {
+  const out: string[] = [];
+  const shown = (b: Uint8Array): string => (b.length === 0 ? "an empty state" : JSON.stringify(bytesToYaml("data", b)));
+  if (want["data"] !== undefined || want["data_b64"] !== undefined) {
+    const w = yamlToBytes(want, "data");
+    if (!Buffer.from(w).equals(n.appState)) out.push(`node ${n.id} app_state: expected ${shown(w)}, got ${shown(n.appState)}`);
+  }
+  if (typeof want["sha256"] === "string") {
+    const got = appStateDigest(n.appState);
+    if (got !== want["sha256"].toLowerCase()) out.push(`node ${n.id} app_state.sha256: expected ${want["sha256"]}, got ${got} (state ${shown(n.appState)})`);
+  }
+  return out;
+}
+
+/** SHA-256 of the application state, lower-case hex (what `app_state.sha256` compares). */
+export function appStateDigest(state: Uint8Array): string {
+  return createHash("sha256").update(state).digest("hex");
 }
 
 const PROGRESS_NUMBERS = ["match", "next", "pending_snapshot", "inflight"] as const;

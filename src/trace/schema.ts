@@ -62,14 +62,21 @@ function* explain(errors: readonly ErrorObject[], doc: ParsedYaml): Generator<{ 
     const additional = list.filter((e) => e.keyword === "additionalProperties");
     for (const e of additional) {
       const prop = String((e.params as { additionalProperty?: string }).additionalProperty);
-      yield { key: `${p}/${prop}`, error: { ...doc.locate([...pathOf(p), prop], true), message: `unknown key '${prop}' (at ${p || "/"})` } };
+      yield { key: `${p}/${prop}`, error: { ...doc.locate([...pathOf(p), prop], true), message: `unknown key '${prop}' (at ${p || "/"})${hint(p)}` } };
     }
     const rest = list.filter((e) => e.keyword !== "additionalProperties" && e.keyword !== "oneOf");
     const msgs = [...new Set(rest.map(describe))];
     if (msgs.length === 0 && list.some((e) => e.keyword === "oneOf")) msgs.push("does not match any allowed form");
     if (msgs.length === 0) continue;
-    yield { key: p, error: { ...doc.locate(pathOf(p)), message: `${p || "/"}: ${msgs.join("; or ")}` } };
+    yield { key: p, error: { ...doc.locate(pathOf(p)), message: `${p || "/"}: ${msgs.join("; or ")}${hint(p)}` } };
   }
+}
+
+/** What a value means where users often guess wrong. */
+function hint(pointer: string): string {
+  const tick = /^\/steps\/\d+\/(tick-election|tick-heartbeat)$/.exec(pointer);
+  if (tick !== null) return ` (${tick[1]} takes the id of the node to tick, not a count; to repeat it write '${tick[1]}: {node: N, times: K}')`;
+  return "";
 }
 
 /** The "exactly one step key" part of the step schema (oneOf over `required`). */

@@ -2,7 +2,7 @@
 // where `outcome:` is allowed, conf-change shapes, and the id / path / provenance conventions.
 import path from "node:path";
 import type { TraceError } from "./errors.js";
-import { INPUT_STEPS, type Loc, type Step, type Trace, type Yaml, type YamlMap } from "./types.js";
+import { INPUT_STEPS, NO_EVENT_STEPS, type Loc, type Step, type Trace, type Yaml, type YamlMap } from "./types.js";
 
 export function semanticErrors(trace: Trace): TraceError[] {
   const errs: TraceError[] = [];
@@ -21,7 +21,10 @@ export function semanticErrors(trace: Trace): TraceError[] {
       err(step.loc, `${name}: 'outcome' is only allowed on input steps (${[...INPUT_STEPS].join(", ")})`);
     }
     for (const id of referencedNodes(step)) {
-      if (id > nodes) err(step.loc, `${name} refers to node ${id}, but only nodes 1..${nodes} exist at this point`);
+      if (id > nodes) err(step.loc, `${name} refers to node ${id}, but only nodes 1..${nodes} exist at this point${tickHint(step)}`);
+    }
+    if (step.expect !== undefined && NO_EVENT_STEPS.has(step.kind)) {
+      err(step.expect.loc, `${name}: 'expect' is not allowed here: a ${step.kind} step never produces events, so the expectation could not fail; remove it (or attach it to the step that produces the events)`);
     }
     if (step.kind === "propose-conf-change") {
       const a = step.args as YamlMap;
@@ -49,6 +52,12 @@ export function semanticErrors(trace: Trace): TraceError[] {
     nodes += addedBy(step);
   }
   return errs;
+}
+
+/** `tick-election: 5` reads like "tick five times"; say what the value means. */
+function tickHint(step: Step): string {
+  if ((step.kind !== "tick-election" && step.kind !== "tick-heartbeat") || typeof step.args !== "number") return "";
+  return ` (${step.kind} takes the id of the node to tick, not a count; to tick node N K times its interval write '${step.kind}: {node: N, times: K}')`;
 }
 
 function addedBy(step: Step): number {
@@ -94,9 +103,10 @@ export function referencedNodes(step: Step): number[] {
     case "heal":
     case "raft-state":
       return [];
-    case "campaign":
     case "tick-heartbeat":
     case "tick-election":
+      return typeof a === "number" ? [a] : [...ids(m["node"]), ...ids(m["nodes"])];
+    case "campaign":
     case "forget-leader":
     case "isolate":
     case "crash":
@@ -115,6 +125,8 @@ export function referencedNodes(step: Step): number[] {
       return typeof a === "number" || Array.isArray(a) ? ids(a) : [...ids(m["to"]), ...ids(m["from"])];
     case "duplicate":
     case "reorder":
+    case "hold":
+    case "release":
       return [...ids(m["to"]), ...ids(m["from"])];
     case "transfer-leadership":
       // The target may be a non-member: etcd's leader ignores such a transfer, and tests say so.

@@ -42,7 +42,7 @@ export const STEP_KINDS = [
   "set-randomized-election-timeout", "transfer-leadership", "forget-leader", "report-unreachable",
   "report-snapshot", "read-index", "send-snapshot", "compact", "step", "process-ready",
   "process-append-thread", "process-apply-thread", "deliver-msgs", "stabilize", "partition", "isolate",
-  "heal", "cut", "duplicate", "reorder", "crash", "restart", "raft-state", "raft-log", "status", "check",
+  "heal", "cut", "duplicate", "reorder", "hold", "release", "crash", "restart", "raft-state", "raft-log", "status", "check",
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -50,6 +50,15 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const INPUT_STEPS: ReadonlySet<StepKind> = new Set<StepKind>([
   "campaign", "propose", "propose-conf-change", "transfer-leadership", "forget-leader",
   "report-unreachable", "report-snapshot", "read-index", "step",
+]);
+
+/**
+ * Steps that never produce output events: an `expect:` on them could assert nothing, so it is a
+ * validation error (it usually means the events were meant for the next step).
+ */
+export const NO_EVENT_STEPS: ReadonlySet<StepKind> = new Set<StepKind>([
+  "add-nodes", "tick", "tick-heartbeat", "tick-election", "set-randomized-election-timeout", "partition",
+  "isolate", "heal", "cut", "duplicate", "reorder", "hold", "release", "crash", "restart", "check",
 ]);
 
 export interface Step {

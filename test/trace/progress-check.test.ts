@@ -15,7 +15,7 @@ const replicate: ProgressView = { state: "StateReplicate", match: 5, next: 6, pa
 
 function leader(overrides: Partial<NodeView> = {}): NodeView {
   return {
-    id: 1, up: true, role: "leader", term: 1, vote: 1, leader: 1, commit: 5, applied: 5, lastIndex: 5, log: [],
+    id: 1, up: true, role: "leader", term: 1, vote: 1, leader: 1, commit: 5, applied: 5, lastIndex: 5, durableLastIndex: 5, appState: new Uint8Array(), log: [],
     config: { voters: [1, 2], voters_outgoing: [], learners: [], learners_next: [] }, readStates: [],
     leadTransferee: 0, progress: new Map([[1, replicate], [2, { ...replicate, state: "StateProbe", match: 0, next: 3, paused: true, inflight: 0 }]]),
     ...overrides,

@@ -38,10 +38,19 @@ export function encodeLeaveJointProposal(): Message {
   });
 }
 
-function mustSucceed(result: ChangeResult, what: string): { config: TrackerConfig; progress: ProgressMap } {
-  // The log only carries changes validated at proposal time (unless validation was disabled); one
-  // that fails now means the application or the log is corrupt, as in etcd's panic.
-  if (!result.ok) throw new Error(`${what}: ${result.error}`);
+/**
+ * A committed conf change the configuration cannot take (e.g. one removing the last voter). The
+ * node cannot go on: etcd panics. Hosts may catch it to stop the node in a defined way.
+ */
+export class ConfChangeApplyError extends Error {
+  override readonly name = "ConfChangeApplyError";
+}
+
+function mustSucceed(result: ChangeResult, what: string, fail: (msg: string) => Error = (msg) => new Error(msg)): { config: TrackerConfig; progress: ProgressMap } {
+  // The log only carries changes validated at proposal time (unless validation was disabled, or
+  // the change removes the last voter, which proposal-time validation does not look at); one that
+  // fails now cannot be applied, as in etcd's panic.
+  if (!result.ok) throw fail(`${what}: ${result.error}`);
   return result;
 }
 
@@ -56,7 +65,7 @@ export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
     const changes = asV2(cc).changes;
     result = ok ? changer.enterJoint(autoLeave, ...changes) : changer.simple(...changes);
   }
-  const { config, progress } = mustSucceed(result, "unable to apply conf change");
+  const { config, progress } = mustSucceed(result, "unable to apply conf change", (msg) => new ConfChangeApplyError(msg));
   return switchToConfig(r, config, progress);
 }
 
