@@ -33,8 +33,17 @@ export class DriverRejected extends DriverFailure {
   }
 }
 
+/**
+ * The error code of a DriverError. Recognised by name as well: an in-process driver loaded from
+ * another copy of the sources (the mutants of `npm run bugs`) throws its own DriverError class.
+ */
+function errorCode(e: unknown): DriverError["code"] {
+  if (e instanceof DriverError) return e.code;
+  return e instanceof Error && e.name === "DriverError" ? (e as DriverError).code : undefined;
+}
+
 /** What the driver itself said in an error response (the client wraps it in its own words). */
-function driverSaid(e: DriverError, code: string): string {
+function driverSaid(e: Error, code: string): string {
   return new RegExp(`with error ${code}: (.*)`).exec(e.message)?.[1] ?? e.message.split("\n")[0] ?? "";
 }
 
@@ -121,11 +130,12 @@ export class Env {
       return await f(this.driver);
     } catch (e) {
       if (e instanceof HarnessError || e instanceof DriverFailure) throw e;
-      if (e instanceof DriverError && e.code === "unsupported") {
-        throw new DriverUnsupported(`driver does not support: ${driverSaid(e, "unsupported")}`);
+      const code = errorCode(e);
+      if (code === "unsupported") {
+        throw new DriverUnsupported(`driver does not support: ${driverSaid(e as Error, "unsupported")}`);
       }
-      if (e instanceof DriverError && e.code === "rejected") {
-        throw new DriverRejected(`${what}: ${e.message}`, driverSaid(e, "rejected"));
+      if (code === "rejected") {
+        throw new DriverRejected(`${what}: ${(e as Error).message}`, driverSaid(e as Error, "rejected"));
       }
       throw new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     }

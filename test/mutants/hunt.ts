@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import type { Driver } from "../../src/driver/types.js";
 import { explore } from "../../src/explore/explore.js";
 import { runCorpus } from "../../src/harness/run.js";
+import type { TraceResult } from "../../src/report/types.js";
 import type { Mutant } from "./catalogue.js";
 import { buildMutant } from "./load.js";
 
@@ -31,15 +32,52 @@ export interface HuntResult {
 }
 
 export async function referenceFailures(corpus: readonly string[]): Promise<Set<string>> {
-  const { createInProcessDriver } = await import("../../src/driver/inprocess.js");
-  const { results } = await runCorpus({ paths: [...corpus], driverFactory: createInProcessDriver, level: "exact", seed: 1 });
+  const results = await referenceResults(corpus);
   return new Set(results.filter((r) => r.status === "failed" || r.status === "errored").map((r) => r.id));
 }
 
 async function passingOnReference(files: readonly string[]): Promise<Set<string>> {
-  const { createInProcessDriver } = await import("../../src/driver/inprocess.js");
-  const { results } = await runCorpus({ paths: [...files], driverFactory: createInProcessDriver, level: "exact", seed: 1 });
+  const results = await referenceResults(files);
   return new Set(results.filter((r) => r.status === "passed").map((r) => r.id));
+}
+
+/** One trace of a corpus against one mutant (`npm run bugs -- --corpus DIR`). */
+export interface TraceVerdict {
+  readonly id: string;
+  readonly file: string;
+  /** caught: the trace fails or errors on the mutant; missed: it passes; skipped: it did not run. */
+  readonly verdict: "caught" | "missed" | "skipped";
+  /** How it failed (step, line, first line of the message), or why it was skipped. */
+  readonly detail?: string | undefined;
+}
+
+/** The corpus's traces, each run on the reference core (exact level, seed 1): id → result. */
+export async function referenceResults(corpus: readonly string[]): Promise<readonly TraceResult[]> {
+  const { createInProcessDriver } = await import("../../src/driver/inprocess.js");
+  return (await runCorpus({ paths: [...corpus], driverFactory: createInProcessDriver, level: "exact", seed: 1 })).results;
+}
+
+/**
+ * Every trace of the corpus against one mutant, at the exact level with seed 1. Only traces in
+ * `usable` (those that pass on the reference core) are run: a trace failing on correct code is no
+ * evidence against a bug.
+ */
+export async function mutantVerdicts(m: Mutant, usable: readonly TraceResult[]): Promise<TraceVerdict[]> {
+  if (usable.length === 0) return [];
+  const built = buildMutant(m);
+  try {
+    const mod = (await import(/* @vite-ignore */ built.driverUrl)) as { createInProcessDriver: () => Driver };
+    const { results } = await runCorpus({ paths: usable.map((r) => r.file), driverFactory: mod.createInProcessDriver, level: "exact", seed: 1 });
+    return results.map((r): TraceVerdict => {
+      if (r.status === "passed") return { id: r.id, file: r.file, verdict: "missed" };
+      if (r.status === "skipped") return { id: r.id, file: r.file, verdict: "skipped", detail: r.reason };
+      const f = r.failure;
+      const first = (f?.message ?? r.reason ?? r.status).split("\n")[0] ?? "";
+      return { id: r.id, file: r.file, verdict: "caught", detail: f === undefined ? first : `line ${f.line}: ${first}` };
+    });
+  } finally {
+    built.dispose();
+  }
 }
 
 export async function hunt(m: Mutant, o: HuntOptions): Promise<HuntResult> {
