@@ -11,10 +11,13 @@ const schema = JSON.parse(readFileSync(new URL("spec/driver-protocol.schema.json
   $defs: Record<string, { properties?: { cmd?: { const?: string } }; unevaluatedProperties?: boolean; $defs?: Record<string, unknown>; oneOf?: { $ref: string }[]; enum?: string[] }>;
 };
 
-/** The commands whose Driver method returns an Outcome. */
+/**
+ * The commands whose Driver method returns an Outcome, and the two that apply committed entries:
+ * a node refusing to apply one answers `rejected` and halts (spec/protocol.md §6.3).
+ */
 const MAY_REJECT = [
   "step", "campaign", "propose", "propose_conf_change", "read_index", "transfer_leader", "forget_leader",
-  "report_unreachable", "report_snapshot",
+  "report_unreachable", "report_snapshot", "advance", "storage_apply",
 ];
 
 describe("the driver protocol schema", () => {
