@@ -159,3 +159,13 @@ test("a skipped trace reports no level", async () => {
   expect(r.level).toBeUndefined();
   expect((await run(trace(THREE))).level).toBe("exact");
 });
+
+test("the halted event carries the node only, so exact expectations hold across implementations", async () => {
+  const t = trace("  - add-nodes: {count: 1, voters: [1], index: 2}\n  - campaign: 1\n  - stabilize: {}\n"
+    + "  - propose-conf-change: {node: 1, changes: r1, v1: true}\n  - process-ready: 1\n  - process-ready: 1\n    expect:\n"
+    + "      - ready: {node: 1, hard_state: {term: 1, vote: 1, commit: 4}, committed_entries: [{type: EntryConfChange, term: 1, index: 4, conf_change: r1}]}\n"
+    + "      - halted: {node: 1}\n");
+  const r = await run(t);
+  expect(r.failure?.message).toBeUndefined();
+  expect(r.status).toBe("passed");
+});
