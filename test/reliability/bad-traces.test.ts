@@ -48,6 +48,8 @@ const CLASSES: readonly Class[] = [
   { name: "outcome on a step that is not an input", file: f("outcome-on-non-input.yaml"), at: "6:5", message: /'outcome' is only allowed on input steps/ },
   { name: "v1 conf change with two changes", file: f("v1-two-changes.yaml"), at: "6:5", message: /a v1 conf change carries exactly one change and no transition/ },
   { name: "progress check without progress_status", file: f("progress-without-feature.yaml"), at: "6:5", message: /needs the progress_status feature; add it to the trace's features/ },
+  { name: "tick-election given a count", file: f("tick-election-count.yaml"), at: "6:5", message: /^step 1 \(tick-election\) refers to node 5, but only nodes 1\.\.3 exist at this point \(tick-election takes the id of the node to tick, not a count; to tick node N K times its interval write 'tick-election: \{node: N, times: K\}'\)$/ },
+  { name: "expect on a step that produces no events", file: f("expect-on-tick.yaml"), at: "7:5", message: /^step 1 \(tick-heartbeat\): 'expect' is not allowed here: a tick-heartbeat step never produces events/ },
   { name: "expected event names a missing node", file: f("expect-unknown-node.yaml"), at: "8:9", message: /expected event names node 7, which does not exist/ },
   { name: "unknown feature", file: f("unknown-feature.yaml"), at: "3:12", message: /^\/features\/0: must be one of: "election", "replication"/ },
   { name: "id without a group", file: f("bad-id.yaml"), at: "1:5", message: /^\/id: must match / },
