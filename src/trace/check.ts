@@ -56,11 +56,11 @@ export function checkTargets(args: YamlMap, all: readonly number[]): number[] {
 /** Mismatches of one node against a check, each a readable line; empty when it passes. */
 export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
   const out: string[] = [];
-  const num = (field: string, actual: number): void => {
+  const num = (field: string, actual: number, meaning = ""): void => {
     const m = args[field];
     if (m === undefined) return;
     const r = matchNumber(m, actual);
-    if (r !== undefined) out.push(`node ${n.id} ${field}: expected ${r}, got ${actual}`);
+    if (r !== undefined) out.push(`node ${n.id} ${field}${meaning}: expected ${r}, got ${actual}`);
   };
   if (args["up"] !== undefined && args["up"] !== n.up) {
     out.push(`node ${n.id} up: expected ${args["up"] ? "running" : "down"}, but it is ${n.up ? "running" : n.halted !== undefined ? `down (halted: ${n.halted})` : "down (crashed)"}`);
@@ -82,8 +82,8 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
   num("leader", n.leader);
   num("commit", n.commit);
   num("applied", n.applied);
-  num("last_index", n.lastIndex);
-  num("durable_last_index", n.durableLastIndex);
+  num("last_index", n.lastIndex, " (handed out for persistence)");
+  num("durable_last_index", n.durableLastIndex, " (in the harness's durable store)");
   if (args["app_state"] !== undefined) out.push(...appStateMismatches(args["app_state"] as YamlMap, n));
   num("lead_transferee", n.leadTransferee);
   if (args["progress"] !== undefined) out.push(...progressMismatches(args["progress"] as YamlMap, n));

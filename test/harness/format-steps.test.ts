@@ -103,6 +103,9 @@ describe("checks of the application state and of down nodes", () => {
       + "  - process-ready: 1\n  - check: {node: 1, last_index: 4, durable_last_index: 3}\n"
       + "  - process-append-thread: 1\n  - check: {node: 1, last_index: 4, durable_last_index: 4}\n", "[async_storage_writes]");
     expect((await run(t)).status).toBe("passed");
+    const early = await run(trace(`  - add-nodes: {count: 1, voters: [1], index: 2, config: {async_storage_writes: true}}\n  - campaign: 1\n`
+      + "  - stabilize: {}\n  - propose: {node: 1, data: a}\n  - process-ready: 1\n  - check: {node: 1, durable_last_index: 4}\n", "[async_storage_writes]"));
+    expect(early.failure?.message).toMatch(/node 1 durable_last_index \(in the harness's durable store\): expected 4, got 3/);
   });
 
   test("read_states take number matchers for the index", async () => {
