@@ -62,6 +62,17 @@ describe("choosing deliveries", () => {
     expect((await run(t)).status).toBe("passed");
   });
 
+  test("a driver of another message model gets the same chosen order (the harness owns the network)", async () => {
+    const inner = createInProcessDriver();
+    const generic: Driver = { ...inner, hello: async () => ({ ...(await inner.hello()), messageModel: "generic" }) };
+    const t = trace(`${proposed}  - hold: {to: 3, type: MsgApp}\n  - deliver-msgs: 3\n  - process-ready: 3\n`
+      + "  - check: {node: 3, last_index: 3}\n  - release: {}\n  - deliver-msgs: {to: 3, first: 1}\n  - process-ready: 3\n"
+      + "  - check: {node: 3, last_index: 4}\n");
+    const r = await run(t, generic);
+    expect(r.level).toBe("observable");
+    expect(r.status).toBe("passed");
+  });
+
   test("release puts held messages at the end of the queue, in the order they were held", () => {
     const msg = (to: number, index: number): Message => ({
       type: "MsgApp", from: 1, to, term: 1, logTerm: 1, index, entries: [], commit: 0, vote: 0, reject: false,
