@@ -46,6 +46,6 @@ cp go.mod "$bin/build.mod"
 cp go.sum "$bin/build.sum"
 printf '\nreplace go.etcd.io/raft/v3 => %s\n' "$shadow" >>"$bin/build.mod"
 
-"$go" vet -modfile "$bin/build.mod" . raftconformance/etcddriver
+"$go" vet -modfile "$bin/build.mod" . raftconformance/etcddriver raftconformance/etcdv3
 "$go" build -modfile "$bin/build.mod" -trimpath -o "$bin/$name-driver" .
 echo "built $bin/$name-driver (go.etcd.io/raft/v3 $version)" >&2

@@ -1,7 +1,5 @@
 package etcddriver
 
-import "runtime/debug"
-
 // What one etcd version provides: a way to create nodes and the calls into one node. Everything
 // else — parsing requests, dispatching commands, batching, error answers — is this package's.
 
@@ -41,16 +39,4 @@ type Impl struct {
 	Errors []NamedError
 	// NewNode creates a node (a restart when id already runs) from the harness's durable state.
 	NewNode func(id uint64, c NodeConfig, d DurableState) (Node, error)
-}
-
-// ModuleVersion is the version of go.etcd.io/raft/v3 a module-mode driver was built with.
-func ModuleVersion(info *debug.BuildInfo, ok bool) string {
-	if ok {
-		for _, m := range info.Deps {
-			if m.Path == "go.etcd.io/raft/v3" {
-				return m.Version
-			}
-		}
-	}
-	return "unknown"
 }

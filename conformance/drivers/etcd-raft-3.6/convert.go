@@ -1,6 +1,7 @@
 package main
 
-// Conversions between the protocol's JSON forms (package etcddriver) and etcd-io/raft v3.6's raftpb types (gogo protobuf: value structs).
+// Conversions between the protocol's JSON forms (package etcddriver) and etcd-io/raft v3.6's raftpb
+// types (gogo protobuf: value structs).
 
 import (
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	ed "raftconformance/etcddriver"
+	"raftconformance/etcdv3"
 )
 
 func encodeEntry(e pb.Entry) ed.Entry {
@@ -89,10 +91,6 @@ func decodeHardState(w ed.HardState) pb.HardState {
 	return pb.HardState{Term: uint64(w.Term), Vote: uint64(w.Vote), Commit: uint64(w.Commit)}
 }
 
-func encodeSoftState(s raft.SoftState) ed.SoftState {
-	return ed.SoftState{Lead: ed.U64(s.Lead), RaftState: s.RaftState.String()}
-}
-
 func encodeMessage(m pb.Message) ed.Message {
 	w := ed.Message{
 		Type: m.Type.String(), To: ed.U64(m.To), From: ed.U64(m.From), Term: ed.U64(m.Term), LogTerm: ed.U64(m.LogTerm),
@@ -110,16 +108,16 @@ func encodeMessage(m pb.Message) ed.Message {
 }
 
 func decodeMessage(w ed.Message) (pb.Message, error) {
-	t, ok := pb.MessageType_value[w.Type]
-	if !ok {
-		return pb.Message{}, ed.Unsupportedf("", "message type %s does not exist in etcd-io/raft v3.6", w.Type)
+	t, err := etcdv3.MessageType(w.Type)
+	if err != nil {
+		return pb.Message{}, err
 	}
 	ents, err := decodeEntries(w.Entries)
 	if err != nil {
 		return pb.Message{}, ed.Invalidf("msg.%v", err)
 	}
 	m := pb.Message{
-		Type: pb.MessageType(t), To: uint64(w.To), From: uint64(w.From), Term: uint64(w.Term),
+		Type: t, To: uint64(w.To), From: uint64(w.From), Term: uint64(w.Term),
 		LogTerm: uint64(w.LogTerm), Index: uint64(w.Index), Entries: ents, Commit: uint64(w.Commit),
 		Vote: uint64(w.Vote), Reject: w.Reject, RejectHint: uint64(w.RejectHint), Context: []byte(w.Context),
 	}
@@ -147,7 +145,7 @@ func encodeReady(rd raft.Ready) ed.Ready {
 		MustSync: rd.MustSync,
 	}
 	if rd.SoftState != nil {
-		ss := encodeSoftState(*rd.SoftState)
+		ss := etcdv3.EncodeSoftState(*rd.SoftState)
 		w.SoftState = &ss
 	}
 	if !raft.IsEmptyHardState(rd.HardState) {
@@ -166,25 +164,10 @@ func encodeReady(rd raft.Ready) ed.Ready {
 	return w
 }
 
-var transitions = map[string]pb.ConfChangeTransition{
-	"":         pb.ConfChangeTransitionAuto,
-	"auto":     pb.ConfChangeTransitionAuto,
-	"implicit": pb.ConfChangeTransitionJointImplicit,
-	"explicit": pb.ConfChangeTransitionJointExplicit,
-}
-
-func confChangeType(s string) (pb.ConfChangeType, error) {
-	v, ok := pb.ConfChangeType_value[s]
-	if !ok {
-		return 0, ed.Invalidf("unknown conf change type %q", s)
-	}
-	return pb.ConfChangeType(v), nil
-}
-
 // decodeConfChange builds the conf change of a request whose shape ed.ConfChange.CheckShape passed.
 func decodeConfChange(w ed.ConfChange) (pb.ConfChangeI, error) {
 	if w.Version == 1 {
-		t, err := confChangeType(w.Type)
+		t, err := etcdv3.ConfChangeType(w.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -194,9 +177,9 @@ func decodeConfChange(w ed.ConfChange) (pb.ConfChangeI, error) {
 		}
 		return cc, nil
 	}
-	cc := pb.ConfChangeV2{Transition: transitions[w.Transition], Context: []byte(w.Context)}
+	cc := pb.ConfChangeV2{Transition: etcdv3.Transition(w), Context: []byte(w.Context)}
 	for i, c := range w.Changes {
-		t, err := confChangeType(c.Type)
+		t, err := etcdv3.ConfChangeType(c.Type)
 		if err != nil {
 			return nil, ed.Invalidf("cc.changes[%d]: %v", i, err)
 		}

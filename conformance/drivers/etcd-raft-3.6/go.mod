@@ -5,6 +5,7 @@ go 1.23
 require (
 	go.etcd.io/raft/v3 v3.6.0
 	raftconformance/etcddriver v0.0.0
+	raftconformance/etcdv3 v0.0.0
 )
 
 require (
@@ -14,3 +15,5 @@ require (
 )
 
 replace raftconformance/etcddriver => ../etcd-common
+
+replace raftconformance/etcdv3 => ../etcd-common/v3

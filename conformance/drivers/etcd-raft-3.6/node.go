@@ -1,19 +1,25 @@
+// Command etcd-raft-3.6-driver serves etcd-io/raft v3.6.0 (go.etcd.io/raft/v3 from the Go module
+// proxy, pinned in go.mod/go.sum) over the raft-conformance driver protocol (spec/protocol.md). The
+// protocol is package etcddriver (../etcd-common), what v3.6 and v3.7 share is package etcdv3
+// (../etcd-common/v3); this file and convert.go are what v3.6's gogo raftpb (value structs) needs.
+//
+// One RawNode over a MemoryStorage, plus the "appender" state machine of etcd's rafttest (a
+// snapshot's data is the concatenation of every applied entry's data, or a conf change's context),
+// whose latest state is what the storage hands out as its snapshot. Storage is synchronous (ready,
+// then advance) or asynchronous (MsgStorageAppend/MsgStorageApply performed by
+// storage_append/storage_apply), as the node's config says.
 package main
 
-// One etcd-io/raft v3.6 RawNode over a MemoryStorage, plus the "appender" state machine of etcd's
-// rafttest (a snapshot's data is the concatenation of every applied entry's data, or a conf
-// change's context), whose latest state is what the storage hands out as its snapshot. Storage is
-// synchronous (ready, then advance) or asynchronous (MsgStorageAppend/MsgStorageApply performed by
-// storage_append/storage_apply), as the node's config says.
-
 import (
-	crand "crypto/rand"
-	"math/rand"
-
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	ed "raftconformance/etcddriver"
+	"raftconformance/etcdv3"
 )
+
+func main() {
+	etcdv3.Serve(func(id uint64, c ed.NodeConfig, d ed.DurableState) (ed.Node, error) { return newNode(id, c, d) })
+}
 
 // snapOverrideStorage answers Snapshot() with the state machine's latest state, as etcd's
 // rafttest InteractionEnv does: MemoryStorage alone would keep the snapshot it last applied.
@@ -27,92 +33,47 @@ func (s snapOverrideStorage) Snapshot() (pb.Snapshot, error) {
 }
 
 type node struct {
-	rn      *raft.RawNode
-	storage *raft.MemoryStorage
-	async   bool
-	// rng feeds this node's randomized election timeouts; installed before every call into it.
-	rng *rand.Rand
+	etcdv3.Base
 	// history[i] is the state after each applied entry; history[0] the snapshot it started from.
 	history []pb.Snapshot
 	// pending is the Ready handed out by `ready` and not yet advanced (synchronous storage).
 	pending *raft.Ready
 }
 
-// Enter makes the random source etcd draws election timeouts from (crypto/rand.Reader, read by
-// raft's lockedRand) this node's own seeded stream before the node runs, so a node's timeouts
-// depend only on its seed and its own inputs, never on other nodes' calls.
-func (n *node) Enter() {
-	crand.Reader = n.rng
-}
-
 func newNode(id uint64, c ed.NodeConfig, d ed.DurableState) (*node, error) {
-	lease, err := c.LeaseBased()
-	if err != nil {
-		return nil, err
-	}
 	ents, err := decodeEntries(d.Entries)
 	if err != nil {
 		return nil, ed.Invalidf("storage.%v", err)
 	}
-	n := &node{storage: raft.NewMemoryStorage(), async: c.AsyncStorageWrites, rng: rand.New(rand.NewSource(c.Seed))}
+	n := &node{Base: etcdv3.NewBase(c)}
 	start := pb.Snapshot{}
 	if d.Snapshot != nil {
 		start = decodeSnapshot(*d.Snapshot)
 		if !raft.IsEmptySnap(start) {
-			if err := n.storage.ApplySnapshot(start); err != nil {
+			if err := n.Storage.ApplySnapshot(start); err != nil {
 				return nil, ed.Invalidf("storage.snapshot: %v", err)
 			}
 		}
 	}
 	n.history = []pb.Snapshot{start}
-	if err := n.storage.SetHardState(decodeHardState(d.HardState)); err != nil {
+	if err := n.Storage.SetHardState(decodeHardState(d.HardState)); err != nil {
 		return nil, ed.Invalidf("storage.hard_state: %v", err)
 	}
-	if err := n.storage.Append(ents); err != nil {
+	if err := n.Storage.Append(ents); err != nil {
 		return nil, ed.Invalidf("storage.entries: %v", err)
 	}
-	readOnly := raft.ReadOnlySafe
-	if lease {
-		readOnly = raft.ReadOnlyLeaseBased
-	}
-	cfg := &raft.Config{
-		ID:                          id,
-		ElectionTick:                c.ElectionTick,
-		HeartbeatTick:               c.HeartbeatTick,
-		Storage:                     snapOverrideStorage{MemoryStorage: n.storage, n: n},
-		Applied:                     uint64(c.Applied),
-		AsyncStorageWrites:          c.AsyncStorageWrites,
-		MaxSizePerMsg:               uint64(c.MaxSizePerMsg),
-		MaxCommittedSizePerReady:    uint64(c.MaxCommittedSizePerReady),
-		MaxUncommittedEntriesSize:   uint64(c.MaxUncommittedEntriesSize),
-		MaxInflightMsgs:             c.MaxInflightMsgs,
-		MaxInflightBytes:            uint64(c.MaxInflightBytes),
-		CheckQuorum:                 c.CheckQuorum,
-		PreVote:                     c.PreVote,
-		ReadOnlyOption:              readOnly,
-		DisableProposalForwarding:   c.DisableProposalForwarding,
-		DisableConfChangeValidation: c.DisableConfChangeValidation,
-		StepDownOnRemoval:           c.StepDownOnRemoval,
-		Logger:                      raftLogger(),
-	}
-	n.Enter()
-	rn, err := raft.NewRawNode(cfg)
-	if err != nil {
-		return nil, ed.Invalidf("config: %v", err)
-	}
-	n.rn = rn
-	return n, nil
+	return n, n.Start(id, c, snapOverrideStorage{MemoryStorage: n.Storage, n: n})
 }
 
 func (n *node) Ready() (*ed.Ready, error) {
 	if n.pending != nil {
 		return nil, ed.Invalidf("ready before the previous Ready was advanced")
 	}
-	if !n.rn.HasReady() {
+	if !n.RN.HasReady() {
 		return nil, nil
 	}
-	rd := n.rn.Ready()
-	if !n.async {
+	rd := n.RN.Ready()
+	if !n.Async {
 		n.pending = &rd
 	}
 	w := encodeReady(rd)
@@ -122,8 +83,8 @@ func (n *node) Ready() (*ed.Ready, error) {
 // Advance makes the pending Ready durable in storage, applies its committed entries (conf
 // changes through ApplyConfChange) and advances the node.
 func (n *node) Advance() (ed.Applied, error) {
-	if n.async {
-		return ed.Applied{}, ed.Invalidf("advance on a node with asynchronous storage writes (use storage_append/storage_apply)")
+	if err := n.CheckSync(); err != nil {
+		return ed.Applied{}, err
 	}
 	if n.pending == nil {
 		return ed.Applied{}, ed.Invalidf("advance without a Ready handed out by ready")
@@ -137,7 +98,7 @@ func (n *node) Advance() (ed.Applied, error) {
 	if err != nil {
 		return out, err
 	}
-	n.rn.Advance(rd)
+	n.RN.Advance(rd)
 	return out, nil
 }
 
@@ -145,32 +106,29 @@ func (n *node) Advance() (ed.Applied, error) {
 // entries after it to storage.
 func (n *node) persist(hs pb.HardState, snap pb.Snapshot, ents []pb.Entry) error {
 	if !raft.IsEmptyHardState(hs) {
-		if err := n.storage.SetHardState(hs); err != nil {
+		if err := n.Storage.SetHardState(hs); err != nil {
 			return err
 		}
 	}
 	if !raft.IsEmptySnap(snap) {
-		if err := n.storage.ApplySnapshot(snap); err != nil {
+		if err := n.Storage.ApplySnapshot(snap); err != nil {
 			return err
 		}
 		n.history = append(n.history, snap)
 	}
-	return n.storage.Append(ents)
+	return n.Storage.Append(ents)
 }
 
 // localMessage decodes the message of a storage_append/storage_apply request.
 func (n *node) localMessage(w ed.Message, want pb.MessageType) (pb.Message, error) {
-	if !n.async {
-		return pb.Message{}, ed.Invalidf("%s on a node with synchronous storage (use advance)", want)
+	if err := n.CheckAsync(want.String()); err != nil {
+		return pb.Message{}, err
 	}
 	m, err := decodeMessage(w)
-	if err != nil {
-		return m, err
+	if err == nil && m.Type != want {
+		err = ed.Invalidf("msg is a %s, not a %s", m.Type, want)
 	}
-	if m.Type != want {
-		return m, ed.Invalidf("msg is a %s, not a %s", m.Type, want)
-	}
-	return m, nil
+	return m, err
 }
 
 func (n *node) StorageAppend(w ed.Message) error {
@@ -220,14 +178,14 @@ func (n *node) apply(e pb.Entry) (*pb.ConfState, error) {
 			return nil, err
 		}
 		update = cc.Context
-		cs = n.rn.ApplyConfChange(cc)
+		cs = n.RN.ApplyConfChange(cc)
 	case pb.EntryConfChangeV2:
 		var cc pb.ConfChangeV2
 		if err := cc.Unmarshal(e.Data); err != nil {
 			return nil, err
 		}
 		update = cc.Context
-		cs = n.rn.ApplyConfChange(cc)
+		cs = n.RN.ApplyConfChange(cc)
 	default:
 		update = e.Data
 	}
@@ -241,31 +199,17 @@ func (n *node) apply(e pb.Entry) (*pb.ConfState, error) {
 	return cs, nil
 }
 
-// Compact drops storage entries up to index; ErrCompacted (nothing to drop) is not a failure.
-func (n *node) Compact(index uint64) error {
-	last, _ := n.storage.LastIndex()
-	if index > last {
-		return ed.Invalidf("compact %d is beyond the last index %d", index, last)
-	}
-	if err := n.storage.Compact(index); err != nil && err != raft.ErrCompacted {
-		return err
-	}
-	return nil
+func (n *node) Status() ed.Status {
+	st := n.RN.Status()
+	return etcdv3.EncodeStatus(st, encodeHardState(st.HardState))
 }
-
-func (n *node) Tick()                      { n.rn.Tick() }
-func (n *node) Campaign() error            { return n.rn.Campaign() }
-func (n *node) Propose(data []byte) error  { return n.rn.Propose(data) }
-func (n *node) ForgetLeader() error        { return n.rn.ForgetLeader() }
-func (n *node) ReportUnreachable(p uint64) { n.rn.ReportUnreachable(p) }
-func (n *node) Status() ed.Status          { return encodeStatus(n.rn.Status()) }
 
 func (n *node) Step(w ed.Message) error {
 	m, err := decodeMessage(w)
 	if err != nil {
 		return err
 	}
-	return n.rn.Step(m)
+	return n.RN.Step(m)
 }
 
 func (n *node) ProposeConfChange(w ed.ConfChange) error {
@@ -273,22 +217,5 @@ func (n *node) ProposeConfChange(w ed.ConfChange) error {
 	if err != nil {
 		return err
 	}
-	return n.rn.ProposeConfChange(cc)
-}
-
-// ReadIndex and TransferLeader return nothing in etcd: a refusal is dropped silently.
-func (n *node) ReadIndex(ctx []byte) error     { n.rn.ReadIndex(ctx); return nil }
-func (n *node) TransferLeader(to uint64) error { n.rn.TransferLeader(to); return nil }
-
-func (n *node) ReportSnapshot(peer uint64, failed bool) {
-	status := raft.SnapshotFinish
-	if failed {
-		status = raft.SnapshotFailure
-	}
-	n.rn.ReportSnapshot(peer, status)
-}
-
-// SetRandomizedElectionTimeout pins the timeout through our hook file in etcd's package.
-func (n *node) SetRandomizedElectionTimeout(ticks int) {
-	n.rn.DriverSetRandomizedElectionTimeout(ticks)
+	return n.RN.ProposeConfChange(cc)
 }

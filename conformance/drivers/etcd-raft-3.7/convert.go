@@ -14,6 +14,7 @@ import (
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	ed "raftconformance/etcddriver"
+	"raftconformance/etcdv3"
 )
 
 func encodeEntry(e *pb.Entry) ed.Entry {
@@ -99,10 +100,6 @@ func decodeHardState(w ed.HardState) *pb.HardState {
 	return &pb.HardState{Term: new(uint64(w.Term)), Vote: new(uint64(w.Vote)), Commit: new(uint64(w.Commit))}
 }
 
-func encodeSoftState(s raft.SoftState) ed.SoftState {
-	return ed.SoftState{Lead: ed.U64(s.Lead), RaftState: s.RaftState.String()}
-}
-
 func encodeMessage(m *pb.Message) ed.Message {
 	w := ed.Message{
 		Type: m.GetType().String(), To: ed.U64(m.GetTo()), From: ed.U64(m.GetFrom()), Term: ed.U64(m.GetTerm()),
@@ -130,16 +127,16 @@ func optional[T comparable](v T) *T {
 }
 
 func decodeMessage(w ed.Message) (*pb.Message, error) {
-	t, ok := pb.MessageType_value[w.Type]
-	if !ok {
-		return nil, ed.Unsupportedf("", "message type %s does not exist in etcd-io/raft v3.7", w.Type)
+	t, err := etcdv3.MessageType(w.Type)
+	if err != nil {
+		return nil, err
 	}
 	ents, err := decodeEntries(w.Entries)
 	if err != nil {
 		return nil, ed.Invalidf("msg.%v", err)
 	}
 	m := &pb.Message{
-		Type: pb.MessageType(t).Enum(), To: optional(uint64(w.To)), From: optional(uint64(w.From)),
+		Type: t.Enum(), To: optional(uint64(w.To)), From: optional(uint64(w.From)),
 		Term: optional(uint64(w.Term)), LogTerm: optional(uint64(w.LogTerm)), Index: optional(uint64(w.Index)),
 		Entries: ents, Commit: optional(uint64(w.Commit)), Vote: optional(uint64(w.Vote)),
 		Reject: optional(w.Reject), RejectHint: optional(uint64(w.RejectHint)),
@@ -167,7 +164,7 @@ func encodeReady(rd *raft.Ready) ed.Ready {
 		MustSync: rd.MustSync,
 	}
 	if rd.SoftState != nil {
-		ss := encodeSoftState(*rd.SoftState)
+		ss := etcdv3.EncodeSoftState(*rd.SoftState)
 		w.SoftState = &ss
 	}
 	if !raft.IsEmptyHardState(rd.HardState) {
@@ -186,25 +183,10 @@ func encodeReady(rd *raft.Ready) ed.Ready {
 	return w
 }
 
-var transitions = map[string]pb.ConfChangeTransition{
-	"":         pb.ConfChangeTransitionAuto,
-	"auto":     pb.ConfChangeTransitionAuto,
-	"implicit": pb.ConfChangeTransitionJointImplicit,
-	"explicit": pb.ConfChangeTransitionJointExplicit,
-}
-
-func confChangeType(s string) (pb.ConfChangeType, error) {
-	v, ok := pb.ConfChangeType_value[s]
-	if !ok {
-		return 0, ed.Invalidf("unknown conf change type %q", s)
-	}
-	return pb.ConfChangeType(v), nil
-}
-
 // decodeConfChange builds the conf change of a request whose shape ed.ConfChange.CheckShape passed.
 func decodeConfChange(w ed.ConfChange) (pb.ConfChangeI, error) {
 	if w.Version == 1 {
-		t, err := confChangeType(w.Type)
+		t, err := etcdv3.ConfChangeType(w.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -217,12 +199,12 @@ func decodeConfChange(w ed.ConfChange) (pb.ConfChangeI, error) {
 		}
 		return cc, nil
 	}
-	cc := &pb.ConfChangeV2{Transition: transitions[w.Transition].Enum()}
+	cc := &pb.ConfChangeV2{Transition: etcdv3.Transition(w).Enum()}
 	if len(w.Context) > 0 {
 		cc.Context = []byte(w.Context)
 	}
 	for i, c := range w.Changes {
-		t, err := confChangeType(c.Type)
+		t, err := etcdv3.ConfChangeType(c.Type)
 		if err != nil {
 			return nil, ed.Invalidf("cc.changes[%d]: %v", i, err)
 		}
