@@ -62,7 +62,10 @@ func newNode(id uint64, c ed.NodeConfig, d ed.DurableState) (*node, error) {
 	if err := n.Storage.Append(ents); err != nil {
 		return nil, ed.Invalidf("storage.entries: %v", err)
 	}
-	return n, n.Start(id, c, snapOverrideStorage{MemoryStorage: n.Storage, n: n})
+	if err := n.Start(id, c, snapOverrideStorage{MemoryStorage: n.Storage, n: n}); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
 func (n *node) Ready() (*ed.Ready, error) {
