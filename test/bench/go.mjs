@@ -8,19 +8,23 @@ export const DRIVER_DIR = "conformance/drivers/etcd-raft-3.4";
 export const ETCD_DRIVER = `${DRIVER_DIR}/bin/etcd-raft-3.4-driver`;
 export const SHUTTLE = `${DRIVER_DIR}/bin/etcd-raft-3.4-shuttle`;
 const GOCACHE = resolve(DRIVER_DIR, "bin/gocache");
+// Debian's toolchain, as the driver's build.sh uses (go on PATH may be a newer Go); ETCD34_GO overrides.
+const DEBIAN_GO = "/usr/lib/go-1.19/bin/go";
+const GO = process.env.ETCD34_GO ?? (existsSync(DEBIAN_GO) ? DEBIAN_GO : "go");
 
 export function goVersion() {
-  const p = spawnSync("go", ["version"], { encoding: "utf8" });
+  const p = spawnSync(GO, ["version"], { encoding: "utf8" });
   return p.status === 0 ? p.stdout.trim() : undefined;
 }
 
 function goEnv() {
-  return { ...process.env, GO111MODULE: "off", GOPATH: process.env.ETCD_GOPATH ?? "/usr/share/gocode", GOCACHE, GOFLAGS: "" };
+  const { GOROOT: _root, GOTOOLCHAIN: _toolchain, ...env } = process.env; // each Go finds its own
+  return { ...env, GO111MODULE: "off", GOPATH: process.env.ETCD_GOPATH ?? "/usr/share/gocode", GOCACHE, GOFLAGS: "" };
 }
 
 /** Whether Debian's etcd 3.4 raft source is where GOPATH mode finds it. */
 export function etcdSourcePresent() {
-  return spawnSync("go", ["list", "go.etcd.io/etcd/raft/confchange"], { env: goEnv(), encoding: "utf8" }).status === 0;
+  return spawnSync(GO, ["list", "go.etcd.io/etcd/raft/confchange"], { env: goEnv(), encoding: "utf8" }).status === 0;
 }
 
 /** Parses the children's line of sh's `times` ("0m1.230000s 0m0.120000s") into CPU ms. */
@@ -37,7 +41,7 @@ function childCpuMs(out) {
  */
 export function goTestRun() {
   const t0 = performance.now();
-  const p = spawnSync("sh", ["-c", "go test -count=1 go.etcd.io/etcd/raft/... >&2; s=$?; times; exit $s"], { env: goEnv(), encoding: "utf8", maxBuffer: 1 << 26 });
+  const p = spawnSync("sh", ["-c", `"${GO}" test -count=1 go.etcd.io/etcd/raft/... >&2; s=$?; times; exit $s`], { env: goEnv(), encoding: "utf8", maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
   if (p.status !== 0) throw new Error(`go test failed (${p.status}):\n${p.stderr}`);
   const packages = p.stderr.split("\n").filter((l) => l.startsWith("ok")).length;

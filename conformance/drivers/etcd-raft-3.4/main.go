@@ -1,111 +1,44 @@
 // Command etcd-raft-3.4-driver serves etcd raft 3.4 (go.etcd.io/etcd/raft, Debian's
 // golang-etcd-server-dev) over the raft-conformance driver protocol: NDJSON requests on stdin,
 // one response per request on stdout (spec/protocol.md). One process hosts every node of a
-// trace, and every call into raft happens on this one goroutine, in request order.
+// trace; the protocol itself is the shared package etcddriver (../etcd-common).
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"os"
-	"runtime/debug"
-	"strconv"
+	"go.etcd.io/etcd/raft"
+	ed "raftconformance/etcddriver"
 )
 
-// maxLineBytes is the protocol's line limit (16 MiB).
-const maxLineBytes = 16 << 20
+// etcdVersion is the Debian package version of etcd, set by build.sh (-X main.etcdVersion).
+var etcdVersion = "3.4"
 
-type response struct {
-	ID     *int64      `json:"id"`
-	OK     bool        `json:"ok"`
-	Result interface{} `json:"result,omitempty"`
-	Error  *protoError `json:"error,omitempty"`
+// capabilities are the features etcd raft 3.4 really has. Absent: async_storage_writes,
+// forget_leader, step_down_on_removal and disable_conf_change_validation (later etcd versions), and
+// fast_log_rejection (3.4 rejects with the follower's last index only, no term hint).
+// flow_control is MaxInflightMsgs only: a MaxInflightBytes limit is answered `unsupported`.
+var capabilities = []string{
+	"election", "replication", "prevote", "check_quorum", "read_index_safe", "read_index_lease",
+	"leader_transfer", "conf_change_v1", "conf_change_v2", "joint_consensus", "learners",
+	"disable_proposal_forwarding", "snapshots", "compaction", "pin_election_timeout",
+	"progress_status", "report_unreachable", "report_snapshot", "flow_control",
+	"uncommitted_size_limit", "committed_size_per_ready",
+}
+
+// etcdErrors are etcd's error values, by their Go names.
+var etcdErrors = []ed.NamedError{
+	{Err: raft.ErrProposalDropped, Name: "ErrProposalDropped"},
+	{Err: raft.ErrStepLocalMsg, Name: "ErrStepLocalMsg"},
+	{Err: raft.ErrStepPeerNotFound, Name: "ErrStepPeerNotFound"},
+	{Err: raft.ErrCompacted, Name: "ErrCompacted"},
+	{Err: raft.ErrSnapOutOfDate, Name: "ErrSnapOutOfDate"},
+	{Err: raft.ErrUnavailable, Name: "ErrUnavailable"},
+	{Err: raft.ErrSnapshotTemporarilyUnavailable, Name: "ErrSnapshotTemporarilyUnavailable"},
 }
 
 func main() {
-	in := bufio.NewScanner(os.Stdin)
-	in.Buffer(make([]byte, 64<<10), maxLineBytes+1)
-	out := bufio.NewWriter(os.Stdout)
-	write := func(r response) {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r); err != nil {
-			fmt.Fprintf(os.Stderr, "etcd-raft-3.4 driver: cannot encode response: %v\n", err)
-			os.Exit(1)
-		}
-		if err := out.Flush(); err != nil {
-			os.Exit(0) // the harness is gone
-		}
-	}
-	d := newDriver()
-	for in.Scan() {
-		line := bytes.TrimRight(in.Bytes(), "\r")
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		r, bye := d.answer(line)
-		write(r)
-		if bye {
-			return
-		}
-	}
-	if err := in.Err(); err != nil {
-		msg := err.Error()
-		if err == bufio.ErrTooLong {
-			msg = fmt.Sprintf("request line longer than %d bytes", maxLineBytes)
-		}
-		write(response{OK: false, Error: &protoError{Code: codeInvalidParams, Message: msg}})
-		os.Exit(1)
-	}
-	// End of input without `bye`: the harness is gone, exit quietly.
-}
-
-// answer handles one request line; bye reports a successful `bye`.
-func (d *driver) answer(line []byte) (r response, bye bool) {
-	var env map[string]json.RawMessage
-	if err := json.Unmarshal(line, &env); err != nil {
-		return response{Error: &protoError{Code: codeInvalidParams, Message: "request line is not a JSON object"}}, false
-	}
-	id, err := strconv.ParseInt(string(env["id"]), 10, 64)
-	if err != nil || id < 1 || id > 1<<53-1 {
-		return response{Error: &protoError{Code: codeInvalidParams, Message: "request has no valid id (a positive integer)"}}, false
-	}
-	r.ID = &id
-	var cmd string
-	if err := json.Unmarshal(env["cmd"], &cmd); err != nil {
-		cmd = string(env["cmd"])
-	}
-	h, known := handlers[cmd]
-	if !known {
-		r.Error = &protoError{Code: codeUnknownCommand, Message: fmt.Sprintf("unknown command %s", strconv.Quote(cmd))}
-		return r, false
-	}
-	if !d.helloDone && cmd != "hello" && cmd != "bye" {
-		r.Error = &protoError{Code: codeNotInitialized, Message: fmt.Sprintf("`%s` before `hello`", cmd)}
-		return r, false
-	}
-	result, err := d.run(h, line)
-	if err != nil {
-		pe, ok := err.(*protoError)
-		if !ok {
-			pe = &protoError{Code: codeInternal, Message: err.Error()}
-		}
-		r.Error = pe
-		return r, false
-	}
-	r.OK = true
-	r.Result = result
-	return r, cmd == "bye"
-}
-
-// run calls a handler; a panic inside etcd (e.g. a config it refuses) becomes an `internal` error.
-func (d *driver) run(h handler, line []byte) (result interface{}, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = &protoError{Code: codeInternal, Message: fmt.Sprintf("panic: %v", p), Details: string(debug.Stack())}
-		}
-	}()
-	return h(d, line)
+	ed.Serve(ed.Impl{
+		Name: "etcd raft", Version: etcdVersion, URL: "https://github.com/etcd-io/etcd/tree/release-3.4/raft",
+		Capabilities: capabilities, Errors: etcdErrors,
+		NewNode: func(id uint64, c ed.NodeConfig, d ed.DurableState) (ed.Node, error) { return newNode(id, c, d) },
+	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"go.etcd.io/etcd/raft"
 	pb "go.etcd.io/etcd/raft/raftpb"
+	ed "raftconformance/etcddriver"
 )
 
 // snapOverrideStorage answers Snapshot() with the state machine's latest state, as etcd's
@@ -34,37 +35,36 @@ type node struct {
 	pending *raft.Ready
 }
 
-// enter makes etcd's package-global RNG this node's own before the node runs, so a node's
+// Enter makes etcd's package-global RNG this node's own before the node runs, so a node's
 // timeouts depend only on its seed and its own inputs, never on other nodes' calls.
-func (n *node) enter() {
+func (n *node) Enter() {
 	raft.DriverUseRand(n.rng)
 }
 
 // Config fields etcd 3.4 lacks: asking for them is unsupported, so the trace is skipped.
-func checkConfig(c wNodeConfig) error {
+func checkConfig(c ed.NodeConfig) error {
 	switch {
 	case c.AsyncStorageWrites:
-		return unsupportedf("async_storage_writes", "etcd raft 3.4 has no asynchronous storage writes")
+		return errNoAsync
 	case c.StepDownOnRemoval:
-		return unsupportedf("step_down_on_removal", "etcd raft 3.4 has no StepDownOnRemoval")
+		return ed.Unsupportedf("step_down_on_removal", "etcd raft 3.4 has no StepDownOnRemoval")
 	case c.DisableConfChangeValidation:
-		return unsupportedf("disable_conf_change_validation", "etcd raft 3.4 has no DisableConfChangeValidation")
+		return ed.Unsupportedf("disable_conf_change_validation", "etcd raft 3.4 has no DisableConfChangeValidation")
 	case c.MaxInflightBytes != 0 && uint64(c.MaxInflightBytes) != math.MaxUint64:
-		return unsupportedf("flow_control", "etcd raft 3.4 has no MaxInflightBytes")
-	}
-	if c.ReadOnlyOption != "safe" && c.ReadOnlyOption != "lease_based" {
-		return invalidf("config.read_only_option: %q is neither safe nor lease_based", c.ReadOnlyOption)
+		return ed.Unsupportedf("flow_control", "etcd raft 3.4 has no MaxInflightBytes")
 	}
 	return nil
 }
 
-func newNode(id uint64, c wNodeConfig, d wDurableState) (*node, error) {
+var errNoAsync = ed.Unsupportedf("async_storage_writes", "etcd raft 3.4 has no asynchronous storage writes")
+
+func newNode(id uint64, c ed.NodeConfig, d ed.DurableState) (*node, error) {
 	if err := checkConfig(c); err != nil {
 		return nil, err
 	}
 	ents, err := decodeEntries(d.Entries)
 	if err != nil {
-		return nil, invalidf("storage.%v", err)
+		return nil, ed.Invalidf("storage.%v", err)
 	}
 	n := &node{storage: raft.NewMemoryStorage(), rng: rand.New(rand.NewSource(c.Seed))}
 	start := pb.Snapshot{}
@@ -72,19 +72,23 @@ func newNode(id uint64, c wNodeConfig, d wDurableState) (*node, error) {
 		start = decodeSnapshot(*d.Snapshot)
 		if !raft.IsEmptySnap(start) {
 			if err := n.storage.ApplySnapshot(start); err != nil {
-				return nil, invalidf("storage.snapshot: %v", err)
+				return nil, ed.Invalidf("storage.snapshot: %v", err)
 			}
 		}
 	}
 	n.history = []pb.Snapshot{start}
 	if err := n.storage.SetHardState(decodeHardState(d.HardState)); err != nil {
-		return nil, invalidf("storage.hard_state: %v", err)
+		return nil, ed.Invalidf("storage.hard_state: %v", err)
 	}
 	if err := n.storage.Append(ents); err != nil {
-		return nil, invalidf("storage.entries: %v", err)
+		return nil, ed.Invalidf("storage.entries: %v", err)
+	}
+	lease, err := c.LeaseBased()
+	if err != nil {
+		return nil, err
 	}
 	readOnly := raft.ReadOnlySafe
-	if c.ReadOnlyOption == "lease_based" {
+	if lease {
 		readOnly = raft.ReadOnlyLeaseBased
 	}
 	cfg := &raft.Config{
@@ -103,20 +107,20 @@ func newNode(id uint64, c wNodeConfig, d wDurableState) (*node, error) {
 		DisableProposalForwarding: c.DisableProposalForwarding,
 		Logger:                    raftLogger(),
 	}
-	n.enter()
+	n.Enter()
 	rn, err := raft.NewRawNode(cfg)
 	if err != nil {
-		return nil, invalidf("config: %v", err)
+		return nil, ed.Invalidf("config: %v", err)
 	}
 	n.rn = rn
 	return n, nil
 }
 
-func (n *node) ready() (*wReady, error) {
+func (n *node) Ready() (*ed.Ready, error) {
 	if n.pending != nil {
-		return nil, invalidf("ready before the previous Ready was advanced")
+		return nil, ed.Invalidf("ready before the previous Ready was advanced")
 	}
-	n.enter()
+	n.Enter()
 	if !n.rn.HasReady() {
 		return nil, nil
 	}
@@ -128,14 +132,14 @@ func (n *node) ready() (*wReady, error) {
 
 // advance makes the pending Ready durable in storage, applies its committed entries (conf
 // changes through ApplyConfChange) and advances the node.
-func (n *node) advance() (wApplied, error) {
-	out := wApplied{ConfStates: []wAppliedConfState{}}
+func (n *node) Advance() (ed.Applied, error) {
+	out := ed.Applied{ConfStates: []ed.AppliedConfState{}}
 	if n.pending == nil {
-		return out, invalidf("advance without a Ready handed out by ready")
+		return out, ed.Invalidf("advance without a Ready handed out by ready")
 	}
 	rd := *n.pending
 	n.pending = nil
-	n.enter()
+	n.Enter()
 	if !raft.IsEmptySnap(rd.Snapshot) {
 		if err := n.storage.ApplySnapshot(rd.Snapshot); err != nil {
 			return out, err
@@ -157,7 +161,7 @@ func (n *node) advance() (wApplied, error) {
 			return out, err
 		}
 		if cs != nil {
-			out.ConfStates = append(out.ConfStates, wAppliedConfState{Index: u64(e.Index), ConfState: encodeConfState(*cs)})
+			out.ConfStates = append(out.ConfStates, ed.AppliedConfState{Index: ed.U64(e.Index), ConfState: encodeConfState(*cs)})
 		}
 	}
 	n.rn.Advance(rd)
@@ -198,13 +202,58 @@ func (n *node) apply(e pb.Entry) (*pb.ConfState, error) {
 }
 
 // compact drops storage entries up to index; ErrCompacted (nothing to drop) is not a failure.
-func (n *node) compact(index uint64) error {
+func (n *node) Compact(index uint64) error {
 	last, _ := n.storage.LastIndex()
 	if index > last {
-		return invalidf("compact %d is beyond the last index %d", index, last)
+		return ed.Invalidf("compact %d is beyond the last index %d", index, last)
 	}
 	if err := n.storage.Compact(index); err != nil && err != raft.ErrCompacted {
 		return err
 	}
 	return nil
 }
+
+func (n *node) Tick()                      { n.rn.Tick() }
+func (n *node) Campaign() error            { return n.rn.Campaign() }
+func (n *node) Propose(data []byte) error  { return n.rn.Propose(data) }
+func (n *node) ReportUnreachable(p uint64) { n.rn.ReportUnreachable(p) }
+func (n *node) Status() ed.Status          { return encodeStatus(n.rn.Status()) }
+
+func (n *node) Step(w ed.Message) error {
+	m, err := decodeMessage(w)
+	if err != nil {
+		return err
+	}
+	return n.rn.Step(m)
+}
+
+func (n *node) ProposeConfChange(w ed.ConfChange) error {
+	cc, err := decodeConfChange(w)
+	if err != nil {
+		return err
+	}
+	return n.rn.ProposeConfChange(cc)
+}
+
+// ReadIndex and TransferLeader: 3.4 drops refusals silently.
+func (n *node) ReadIndex(ctx []byte) error     { n.rn.ReadIndex(ctx); return nil }
+func (n *node) TransferLeader(to uint64) error { n.rn.TransferLeader(to); return nil }
+
+func (n *node) ForgetLeader() error {
+	return ed.Unsupportedf("forget_leader", "etcd raft 3.4 has no ForgetLeader")
+}
+
+func (n *node) ReportSnapshot(peer uint64, failed bool) {
+	status := raft.SnapshotFinish
+	if failed {
+		status = raft.SnapshotFailure
+	}
+	n.rn.ReportSnapshot(peer, status)
+}
+
+func (n *node) SetRandomizedElectionTimeout(ticks int) {
+	n.rn.DriverSetRandomizedElectionTimeout(ticks)
+}
+
+func (n *node) StorageAppend(ed.Message) error              { return errNoAsync }
+func (n *node) StorageApply(ed.Message) (ed.Applied, error) { return ed.Applied{}, errNoAsync }

@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { config, storage } from "../etcd-common/smoke-fixtures.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -43,18 +44,6 @@ function check(what, ok, detail = "") {
 }
 const b64 = (s) => Buffer.from(s).toString("base64");
 
-const config = {
-  election_tick: 10, heartbeat_tick: 1, applied: "2", max_size_per_msg: "18446744073709551615",
-  max_committed_size_per_ready: "0", max_uncommitted_entries_size: "0", max_inflight_msgs: 256,
-  max_inflight_bytes: "0", check_quorum: false, pre_vote: false, read_only_option: "safe",
-  disable_proposal_forwarding: false, disable_conf_change_validation: false, step_down_on_removal: false,
-  async_storage_writes: false, seed: 1,
-};
-const storage = {
-  hard_state: { term: "0", vote: "0", commit: "2" },
-  snapshot: { data: "", metadata: { conf_state: { voters: ["1", "2", "3"] }, index: "2", term: "1" } },
-  entries: [],
-};
 
 const before = await call("tick", { node: "1" });
 check("a command before hello is not_initialized", before.error?.code === "not_initialized");

@@ -9,17 +9,18 @@ import (
 	"go.etcd.io/etcd/raft/quorum"
 	pb "go.etcd.io/etcd/raft/raftpb"
 	"go.etcd.io/etcd/raft/tracker"
+	ed "raftconformance/etcddriver"
 )
 
-func encodeStatus(s raft.Status) wStatus {
-	w := wStatus{
-		ID:             u64(s.ID),
+func encodeStatus(s raft.Status) ed.Status {
+	w := ed.Status{
+		ID:             ed.U64(s.ID),
 		HardState:      encodeHardState(s.HardState),
 		SoftState:      encodeSoftState(s.SoftState),
-		Applied:        u64(s.Applied),
-		LeadTransferee: u64(s.LeadTransferee),
+		Applied:        ed.U64(s.Applied),
+		LeadTransferee: ed.U64(s.LeadTransferee),
 		Config:         encodeConfState(confStateOf(s.Config)),
-		Progress:       map[string]wProgress{},
+		Progress:       map[string]ed.Progress{},
 	}
 	for id, pr := range s.Progress {
 		w.Progress[strconv.FormatUint(id, 10)] = encodeProgress(pr)
@@ -41,7 +42,7 @@ func confStateOf(c tracker.Config) pb.ConfState {
 // encodeProgress maps 3.4's Progress onto the protocol's. 3.4 predates MsgAppFlowPaused; its
 // equivalent is ProbeSent while probing and a full inflight window while replicating (later etcd
 // clears the flag on entering StateSnapshot).
-func encodeProgress(pr tracker.Progress) wProgress {
+func encodeProgress(pr tracker.Progress) ed.Progress {
 	paused := false
 	switch pr.State {
 	case tracker.StateProbe:
@@ -49,11 +50,11 @@ func encodeProgress(pr tracker.Progress) wProgress {
 	case tracker.StateReplicate:
 		paused = pr.Inflights.Full()
 	}
-	return wProgress{
-		Match:            u64(pr.Match),
-		Next:             u64(pr.Next),
+	return ed.Progress{
+		Match:            ed.U64(pr.Match),
+		Next:             ed.U64(pr.Next),
 		State:            pr.State.String(),
-		PendingSnapshot:  u64(pr.PendingSnapshot),
+		PendingSnapshot:  ed.U64(pr.PendingSnapshot),
 		RecentActive:     pr.RecentActive,
 		MsgAppFlowPaused: paused,
 		InflightCount:    pr.Inflights.Count(),

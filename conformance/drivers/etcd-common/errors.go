@@ -1,4 +1,4 @@
-package main
+package etcddriver
 
 // Error responses (spec/protocol.md §7) and the names of etcd's error values, which a `rejected`
 // answer carries as its message.
@@ -6,8 +6,6 @@ package main
 import (
 	"errors"
 	"fmt"
-
-	"go.etcd.io/etcd/raft"
 )
 
 type errorCode string
@@ -31,36 +29,35 @@ type protoError struct {
 
 func (e *protoError) Error() string { return string(e.Code) + ": " + e.Message }
 
-func invalidf(format string, args ...interface{}) error {
+// Invalidf is an `invalid_params` answer: the request is malformed or out of range.
+func Invalidf(format string, args ...interface{}) error {
 	return &protoError{Code: codeInvalidParams, Message: fmt.Sprintf(format, args...)}
 }
 
-func unsupportedf(feature, format string, args ...interface{}) error {
+// Unsupportedf is an `unsupported` answer naming the feature the library lacks.
+func Unsupportedf(feature, format string, args ...interface{}) error {
 	return &protoError{Code: codeUnsupported, Message: fmt.Sprintf(format, args...), Feature: feature}
 }
 
-// etcdErrorNames maps etcd's error values to their Go names, as the protocol asks for.
-var etcdErrorNames = []struct {
-	err  error
-	name string
-}{
-	{raft.ErrProposalDropped, "ErrProposalDropped"},
-	{raft.ErrStepLocalMsg, "ErrStepLocalMsg"},
-	{raft.ErrStepPeerNotFound, "ErrStepPeerNotFound"},
-	{raft.ErrCompacted, "ErrCompacted"},
-	{raft.ErrSnapOutOfDate, "ErrSnapOutOfDate"},
-	{raft.ErrUnavailable, "ErrUnavailable"},
-	{raft.ErrSnapshotTemporarilyUnavailable, "ErrSnapshotTemporarilyUnavailable"},
+// NamedError is one of etcd's error values with its Go name, as the protocol asks for.
+type NamedError struct {
+	Err  error
+	Name string
 }
 
-// rejected turns an error an etcd call returned into a `rejected` outcome.
-func rejected(err error) error {
+// rejected turns an error an etcd call returned into a `rejected` outcome; an error that is
+// already a protocol answer (a malformed message, say) stays what it is.
+func rejected(err error, names []NamedError) error {
 	if err == nil {
 		return nil
 	}
-	for _, e := range etcdErrorNames {
-		if errors.Is(err, e.err) {
-			return &protoError{Code: codeRejected, Message: e.name}
+	var pe *protoError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	for _, e := range names {
+		if errors.Is(err, e.Err) {
+			return &protoError{Code: codeRejected, Message: e.Name}
 		}
 	}
 	return &protoError{Code: codeRejected, Message: err.Error()}

@@ -1,0 +1,3 @@
+module raftconformance/etcddriver
+
+go 1.19
