@@ -505,3 +505,75 @@ pub fn message_from_json(v: &Value, path: &str) -> Result<Message, DriverError> 
     m.context = opt_bytes(o, "context", path)?.into();
     Ok(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v1(t: ConfChangeType, node: u64, ctx: &[u8]) -> Vec<u8> {
+        let mut cc = ConfChange::default();
+        cc.set_change_type(t);
+        cc.node_id = node;
+        cc.context = ctx.to_vec().into();
+        cc.write_to_bytes().unwrap()
+    }
+
+    #[test]
+    fn a_v1_learner_addition_reads_as_etcds_add_learner_node() {
+        // etcd: Type(2)=3 (AddLearnerNode), NodeID(3)=3, ID(1)=0; the harness's encoder's order.
+        let etcd = rs_conf_change_to_etcd(EntryType::EntryConfChange, &v1(ConfChangeType::AddLearnerNode, 3, b"")).unwrap();
+        assert_eq!(etcd, vec![0x10, 3, 0x18, 3, 0x08, 0]);
+        let back = etcd_conf_change_to_rs(EntryType::EntryConfChange, &etcd, "e").unwrap();
+        assert_eq!(back, v1(ConfChangeType::AddLearnerNode, 3, b""));
+    }
+
+    #[test]
+    fn a_v2_change_round_trips_with_its_transition_and_context() {
+        let mut cc = ConfChangeV2::default();
+        cc.set_transition(ConfChangeTransition::Explicit);
+        for (t, n) in [(ConfChangeType::AddNode, 4), (ConfChangeType::RemoveNode, 1), (ConfChangeType::AddLearnerNode, 5)] {
+            let mut s = ConfChangeSingle::default();
+            s.set_change_type(t);
+            s.node_id = n;
+            cc.mut_changes().push(s);
+        }
+        cc.context = b"ctx".to_vec().into();
+        let rs = cc.write_to_bytes().unwrap();
+        let etcd = rs_conf_change_to_etcd(EntryType::EntryConfChangeV2, &rs).unwrap();
+        // transition 2; changes: (AddNode omitted) node 4; type 1 node 1; type 3 node 5; context.
+        assert_eq!(etcd, vec![0x08, 2, 0x12, 2, 0x10, 4, 0x12, 4, 0x08, 1, 0x10, 1, 0x12, 4, 0x08, 3, 0x10, 5, 0x1a, 3, b'c', b't', b'x']);
+        assert_eq!(etcd_conf_change_to_rs(EntryType::EntryConfChangeV2, &etcd, "e").unwrap(), rs);
+    }
+
+    #[test]
+    fn the_empty_leave_joint_change_stays_empty() {
+        assert_eq!(rs_conf_change_to_etcd(EntryType::EntryConfChangeV2, &[]).unwrap(), Vec::<u8>::new());
+        assert!(etcd_conf_change_to_rs(EntryType::EntryConfChangeV2, &[], "e").unwrap().is_empty());
+    }
+
+    #[test]
+    fn etcds_update_node_is_unsupported() {
+        let err = etcd_conf_change_to_rs(EntryType::EntryConfChange, &[0x10, 2, 0x18, 3], "e").unwrap_err();
+        assert_eq!(err.code, "unsupported");
+        assert_eq!(rs_type_of_name("ConfChangeUpdateNode", "t").unwrap_err().code, "unsupported");
+    }
+
+    #[test]
+    fn a_message_survives_the_wire_form() {
+        let mut m = Message::default();
+        m.set_msg_type(MessageType::MsgAppend);
+        m.to = 2;
+        m.from = 1;
+        m.term = 3;
+        m.log_term = 2;
+        m.index = 7;
+        m.commit = 6;
+        let mut e = Entry::default();
+        e.term = 3;
+        e.index = 8;
+        e.data = b"x".to_vec().into();
+        m.set_entries(vec![e].into());
+        let back = message_from_json(&message_to_json(&m), "msg").unwrap();
+        assert_eq!(back, m);
+    }
+}

@@ -317,3 +317,88 @@ fn role_name(r: StateRole) -> &'static str {
         StateRole::PreCandidate => "StatePreCandidate",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raft::eraftpb::MessageType;
+
+    fn config(seed: u64) -> NodeConfig {
+        NodeConfig {
+            election_tick: 10, heartbeat_tick: 1, applied: 2, max_size_per_msg: NO_LIMIT, max_committed_size_per_ready: 0,
+            max_uncommitted_entries_size: 0, max_inflight_msgs: 256, max_inflight_bytes: 0, check_quorum: false,
+            pre_vote: false, lease_based: false, disable_proposal_forwarding: false, disable_conf_change_validation: false,
+            step_down_on_removal: false, async_storage_writes: false, seed,
+        }
+    }
+
+    fn node(id: u64, seed: u64) -> Node {
+        let mut snap = Snapshot::default();
+        snap.mut_metadata().index = 2;
+        snap.mut_metadata().term = 1;
+        snap.mut_metadata().mut_conf_state().voters = vec![1, 2];
+        let mut hs = HardState::default();
+        hs.commit = 2;
+        let store = Store::new(Some(snap), hs, Vec::new()).unwrap();
+        Node::new(id, &config(seed), store, &slog::Logger::root(slog::Discard, slog::o!())).unwrap()
+    }
+
+    fn msg(t: MessageType, term: u64, index: u64, commit: u64, ents: Vec<Entry>) -> Message {
+        let mut m = Message::default();
+        m.set_msg_type(t);
+        m.from = 1;
+        m.to = 2;
+        m.term = term;
+        m.log_term = 1;
+        m.index = index;
+        m.commit = commit;
+        m.set_entries(ents.into());
+        m
+    }
+
+    #[test]
+    fn a_follower_takes_messages_between_ready_and_advance() {
+        let mut n = node(2, 1);
+        let mut e = Entry::default();
+        e.term = 1;
+        e.index = 3;
+        n.call(|rn| rn.step(msg(MessageType::MsgAppend, 1, 2, 2, vec![e]))).unwrap();
+        let (rd, msgs) = n.ready().unwrap();
+        assert_eq!(rd["ready"]["entries"].as_array().unwrap().len(), 1);
+        assert_eq!(msgs.len(), 1);
+        // raft-rs's synchronous advance would panic here ("not leader but has new msg after advance").
+        n.call(|rn| rn.step(msg(MessageType::MsgHeartbeat, 1, 0, 3, Vec::new()))).unwrap();
+        n.call(|rn| rn.tick());
+        n.advance().unwrap();
+        let (rd, msgs) = n.ready().unwrap();
+        assert_eq!(msgs[0].get_msg_type(), MessageType::MsgHeartbeatResponse);
+        assert_eq!(rd["ready"]["committed_entries"][0]["index"], "3");
+        n.advance().unwrap();
+        assert_eq!(n.rn.raft.raft_log.applied, 3);
+    }
+
+    #[test]
+    fn election_timeouts_come_from_the_seed_within_raft_rs_range() {
+        let draws = |seed| {
+            let mut n = node(1, seed);
+            let mut out = vec![n.rn.raft.randomized_election_timeout()];
+            for term in 1..20 {
+                n.call(|rn| rn.raft.become_follower(term, 0));
+                out.push(n.rn.raft.randomized_election_timeout());
+            }
+            out
+        };
+        assert_eq!(draws(7), draws(7));
+        assert_ne!(draws(7), draws(8));
+        assert!(draws(7).iter().all(|t| (10..20).contains(t)));
+    }
+
+    #[test]
+    fn a_pin_outside_raft_rs_range_is_unsupported() {
+        let mut n = node(1, 1);
+        assert_eq!(n.pin_election_timeout(3).unwrap_err().code, "unsupported");
+        assert_eq!(n.pin_election_timeout(20).unwrap_err().code, "unsupported");
+        n.pin_election_timeout(12).unwrap();
+        assert_eq!(n.rn.raft.randomized_election_timeout(), 12);
+    }
+}

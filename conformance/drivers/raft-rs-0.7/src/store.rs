@@ -151,3 +151,51 @@ impl Storage for Store {
         Ok(self.state.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(index: u64, term: u64) -> Entry {
+        let mut e = Entry::default();
+        e.index = index;
+        e.term = term;
+        e
+    }
+
+    #[test]
+    fn compaction_keeps_the_compacted_index_as_the_base_like_etcd() {
+        let mut s = Store::new(None, HardState::default(), vec![entry(1, 1), entry(2, 1), entry(3, 2)]).unwrap();
+        s.compact(2).unwrap();
+        assert_eq!(s.first_index().unwrap(), 3);
+        assert_eq!(s.term(2).unwrap(), 1);
+        assert_eq!(s.term(1), Err(raft::Error::Store(StorageError::Compacted)));
+        assert_eq!(s.entries(2, 4, None, GetEntriesContext::empty(false)), Err(raft::Error::Store(StorageError::Compacted)));
+        assert_eq!(s.entries(3, 4, None, GetEntriesContext::empty(false)).unwrap(), vec![entry(3, 2)]);
+        s.compact(1).unwrap(); // at or below the base: nothing
+        assert!(s.compact(4).is_err());
+    }
+
+    #[test]
+    fn an_append_replaces_the_tail_from_its_first_index() {
+        let mut s = Store::new(None, HardState::default(), vec![entry(1, 1), entry(2, 1), entry(3, 1)]).unwrap();
+        s.append(&[entry(2, 2)]).unwrap();
+        assert_eq!(s.last_index().unwrap(), 2);
+        assert_eq!(s.term(2).unwrap(), 2);
+        assert!(s.append(&[entry(4, 2)]).is_err());
+    }
+
+    #[test]
+    fn a_snapshot_becomes_the_base_and_the_state() {
+        let mut snap = Snapshot::default();
+        snap.mut_metadata().index = 5;
+        snap.mut_metadata().term = 2;
+        snap.mut_metadata().mut_conf_state().voters = vec![1, 2];
+        snap.data = b"abc".to_vec().into();
+        let s = Store::new(Some(snap.clone()), HardState::default(), vec![entry(6, 2)]).unwrap();
+        assert_eq!((s.first_index().unwrap(), s.last_index().unwrap(), s.term(5).unwrap()), (6, 6, 2));
+        assert_eq!(s.initial_state().unwrap().conf_state.voters, vec![1, 2]);
+        assert_eq!(s.snapshot(0, 2).unwrap(), snap);
+        assert_eq!(s.snapshot(6, 2), Err(raft::Error::Store(StorageError::SnapshotTemporarilyUnavailable)));
+    }
+}
