@@ -11,7 +11,7 @@ install_hint() {
   exit 1
 }
 command -v cargo >/dev/null 2>&1 ||
-  install_hint "cargo (Rust) is not installed" "https://rustup.rs (or apt-get install -y cargo rustc; Rust 1.70 or later)"
+  install_hint "cargo (Rust) is not installed" "https://rustup.rs (or apt-get install -y cargo rustc; Rust 1.73 or later)"
 PROTOC=${PROTOC:-$(command -v protoc || true)}
 [ -n "$PROTOC" ] && [ -x "$PROTOC" ] ||
   install_hint "protoc (the protobuf compiler) is not installed" "apt-get install -y protobuf-compiler"
