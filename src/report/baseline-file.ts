@@ -107,7 +107,7 @@ function describe(e: ErrorObject): string {
       return `must be one of: ${(params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
     case "pattern":
       return e.instancePath.endsWith("/change")
-        ? "must link to a GitHub pull request, commit or issue (https://github.com/owner/repo/pull/N or /commit/SHA)"
+        ? "must link to a GitHub pull request, commit or issue (https://github.com/owner/repo/pull/N or /commit/SHA), or to a source line at a pinned commit (/blob/<40-hex SHA>/path#Lnn)"
         : `must match ${String(params["pattern"])}`;
     case "minLength":
       return `is too short (at least ${String(params["limit"])} characters)`;

@@ -43,8 +43,14 @@ describe("baseline file", () => {
 
   it("rejects an entry whose change is not a link to a PR or commit, at the line of that value", () => {
     expect(problems(`entries:\n  - id: a\n    reason: a reason long enough\n    change: see the changelog\n`)).toEqual([
-      "b.yaml:4: /entries/0/change: must link to a GitHub pull request, commit or issue (https://github.com/owner/repo/pull/N or /commit/SHA)",
+      "b.yaml:4: /entries/0/change: must link to a GitHub pull request, commit or issue (https://github.com/owner/repo/pull/N or /commit/SHA), or to a source line at a pinned commit (/blob/<40-hex SHA>/path#Lnn)",
     ]);
+  });
+
+  it("accepts a source line at a pinned commit, and refuses one on a branch (it would move)", () => {
+    const entry = (change: string): string => `entries:\n  - id: a\n    reason: a reason long enough\n    change: ${change}\n`;
+    expect(problems(entry("https://github.com/tikv/raft-rs/blob/10c6e9db6792b85c81784e44fc278f895d5f0ab0/src/raft.rs#L943"))).toEqual([]);
+    expect(problems(entry("https://github.com/tikv/raft-rs/blob/master/src/raft.rs#L943"))).toHaveLength(1);
   });
 
   it("rejects an entry without a reason and an unknown key, each at its line", () => {
@@ -121,15 +127,16 @@ describe("a baseline in the JSON report", () => {
 });
 
 describe("the baselines in conformance/baselines/", () => {
-  it("each load against the schema: every entry has a reason and a link to the change behind it", async () => {
+  it("each load against the schema: every entry has a reason and a link to the change (or pinned source line) behind it", async () => {
     const { readdirSync } = await import("node:fs");
     const { loadBaselineFile } = await import("../../src/report/baseline-file.js");
     const files = readdirSync("conformance/baselines").filter((f) => f.endsWith(".yaml"));
     expect(files).toContain("etcd-raft-3.4.yaml");
+    expect(files).toContain("raft-rs-0.7.yaml");
     for (const f of files) {
       const b = loadBaselineFile(`conformance/baselines/${f}`);
       expect(b.entries.length).toBeGreaterThan(0);
-      for (const e of b.entries) expect(e.change).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/(commit|pull|issues)\//);
+      for (const e of b.entries) expect(e.change).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/(commit\/|pull\/|issues\/|blob\/[0-9a-f]{40}\/)/);
     }
   });
 });
