@@ -62,3 +62,17 @@ func rejected(err error, names []NamedError) error {
 	}
 	return &protoError{Code: codeRejected, Message: err.Error()}
 }
+
+// RefusedToApply runs one ApplyConfChange call; etcd panics when a committed change cannot be
+// applied (e.g. "removed all voters"), which the protocol answers as `rejected` so the harness
+// halts the node (spec/protocol.md §6.3). Only this call is guarded: any other panic stays
+// `internal`.
+func RefusedToApply(apply func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &protoError{Code: codeRejected, Message: fmt.Sprint(p)}
+		}
+	}()
+	apply()
+	return nil
+}

@@ -181,14 +181,18 @@ func (n *node) apply(e pb.Entry) (*pb.ConfState, error) {
 			return nil, err
 		}
 		update = cc.Context
-		cs = n.RN.ApplyConfChange(cc)
+		if err := ed.RefusedToApply(func() { cs = n.RN.ApplyConfChange(cc) }); err != nil {
+			return nil, err
+		}
 	case pb.EntryConfChangeV2:
 		var cc pb.ConfChangeV2
 		if err := cc.Unmarshal(e.Data); err != nil {
 			return nil, err
 		}
 		update = cc.Context
-		cs = n.RN.ApplyConfChange(cc)
+		if err := ed.RefusedToApply(func() { cs = n.RN.ApplyConfChange(cc) }); err != nil {
+			return nil, err
+		}
 	default:
 		update = e.Data
 	}

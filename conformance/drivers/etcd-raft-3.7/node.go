@@ -180,14 +180,18 @@ func (n *node) apply(e *pb.Entry) (*pb.ConfState, error) {
 			return nil, err
 		}
 		update = cc.GetContext()
-		cs = n.RN.ApplyConfChange(cc)
+		if err := ed.RefusedToApply(func() { cs = n.RN.ApplyConfChange(cc) }); err != nil {
+			return nil, err
+		}
 	case pb.EntryConfChangeV2:
 		cc := &pb.ConfChangeV2{}
 		if err := proto.Unmarshal(e.GetData(), cc); err != nil {
 			return nil, err
 		}
 		update = cc.GetContext()
-		cs = n.RN.ApplyConfChange(cc)
+		if err := ed.RefusedToApply(func() { cs = n.RN.ApplyConfChange(cc) }); err != nil {
+			return nil, err
+		}
 	default:
 		update = e.GetData()
 	}
