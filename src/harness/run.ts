@@ -17,7 +17,9 @@ import { buildStepObs, nodeView } from "./observe.js";
 import { Prng } from "./prng.js";
 import { executeStep } from "./steps.js";
 
-export type Level = "invariants" | "observable" | "exact";
+import { effectiveLevel, LEVEL_RANK, type Level } from "../report/level.js";
+
+export { effectiveLevel, type Level };
 
 export interface RunOptions {
   paths: string[];
@@ -49,14 +51,6 @@ export interface TraceRunOptions {
   readonly record?: RunRecorder | undefined;
   /** Called with the output events of every step that ran without failing (`rewrite`). */
   readonly onStepEvents?: ((step: Step, events: readonly Yaml[]) => void) | undefined;
-}
-
-const LEVEL_RANK: Record<Level, number> = { invariants: 0, observable: 1, exact: 2 };
-
-/** The highest level both the run and the driver support. */
-export function effectiveLevel(requested: Level, info: DriverInfo): Level {
-  if (requested === "exact" && info.messageModel !== "etcd") return "observable";
-  return requested;
 }
 
 /** The checker a trace needs: quorum checks only with check_quorum, no reconfig rule without validation. */
