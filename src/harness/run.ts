@@ -11,6 +11,7 @@ import { formatTraceError } from "../trace/errors.js";
 import { compareEvents } from "../trace/expect.js";
 import { findTraceFiles, loadCorpus } from "../trace/load.js";
 import type { Step, Trace, Yaml, YamlMap } from "../trace/types.js";
+import { alwaysOn, type AlwaysOn, withBehaviours } from "./behaviours.js";
 import { applyYamlConfig, BASE_CONFIG } from "./config.js";
 import { DriverFailure, DriverUnsupported, Env, HarnessError } from "./env.js";
 import { buildStepObs, nodeView } from "./observe.js";
@@ -53,13 +54,16 @@ export interface TraceRunOptions {
   readonly onStepEvents?: ((step: Step, events: readonly Yaml[]) => void) | undefined;
 }
 
-/** The checker a trace needs: quorum checks only with check_quorum, no reconfig rule without validation. */
-export function checkerOptionsFor(trace: Trace): CheckerOptions {
+/**
+ * The checker a trace needs: quorum checks only with check_quorum (asked for by the trace, or always
+ * on in the library), no reconfig rule without validation.
+ */
+export function checkerOptionsFor(trace: Trace, forced?: AlwaysOn): CheckerOptions {
   const configs = [trace.defaults, ...trace.steps.flatMap((s) => {
     const a = s.args as YamlMap | null;
     return (s.kind === "add-nodes" || s.kind === "restart") && a !== null ? [(a["config"] ?? {}) as typeof trace.defaults] : [];
   })];
-  const cq = configs.some((c) => c.check_quorum === true);
+  const cq = configs.some((c) => c.check_quorum === true) || forced?.checkQuorum === true;
   const electionTick = configs.map((c) => c.election_tick).find((x) => x !== undefined) ?? BASE_CONFIG.electionTick;
   const noValidation = configs.some((c) => c.disable_conf_change_validation === true);
   // A trace explore wrote replays with the checker that found it.
@@ -67,6 +71,7 @@ export function checkerOptionsFor(trace: Trace): CheckerOptions {
   const except = [...(noValidation ? ["reconfig-discipline"] : []), ...(explored ? UNSOUND_BETWEEN_STEPS : [])];
   return {
     ...(cq ? { checkQuorum: { electionTick } } : {}),
+    ...(forced?.volatileCommit === true ? { volatileCommit: true } : {}),
     ...(except.length > 0 ? { except } : {}),
   };
 }
@@ -96,10 +101,10 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
   }
 
   const seed = trace.seed ?? opts.seed;
-  const checkerOptions = checkerOptionsFor(trace);
+  const checkerOptions = checkerOptionsFor(trace, alwaysOn(caps));
   const checker = opts.checker ?? createChecker(checkerOptions);
   opts.record?.beginTrace(trace, checkerOptions);
-  const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));
+  const env = new Env(withBehaviours(driver, caps), new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));
   // Only a failing trace carries its history, for the HTML report's chart.
   const failed = (step: Step, failure: TraceFailure): TraceResult => {
     const steps = trace.steps.slice(0, step.index + 1).map((s) => ({ index: s.index, kind: s.kind, line: s.loc.line }));

@@ -26,6 +26,9 @@ var capabilities = []string{
 	"disable_proposal_forwarding", "snapshots", "compaction", "pin_election_timeout",
 	"progress_status", "report_unreachable", "report_snapshot", "flow_control",
 	"uncommitted_size_limit", "committed_size_per_ready",
+	// etcd's behaviours (spec/protocol.md §5.1), which 3.4 has like every later etcd-io/raft.
+	"campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
+	"durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional",
 }
 
 type driver struct {
