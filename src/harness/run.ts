@@ -9,6 +9,7 @@ import type { TraceFailure, TraceResult } from "../report/types.js";
 import { checkTargets, evaluateCheck } from "../trace/check.js";
 import { formatTraceError } from "../trace/errors.js";
 import { compareEvents } from "../trace/expect.js";
+import { sentProblems } from "../trace/sent.js";
 import { findTraceFiles, loadCorpus } from "../trace/load.js";
 import type { Step, Trace, Yaml, YamlMap } from "../trace/types.js";
 import { alwaysOn, type AlwaysOn, withBehaviours } from "./behaviours.js";
@@ -153,6 +154,12 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
         if (step.outcome !== undefined && accepted !== undefined && (step.outcome === "accepted") !== accepted) {
           const err = env.events.find((e) => e !== null && typeof e === "object" && "error" in (e as object)) as YamlMap | undefined;
           return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: expected the input to be ${step.outcome}, but it was ${accepted ? "accepted" : `rejected (${String(err?.["error"])})`}` });
+        }
+      }
+      if (LEVEL_RANK[level] >= LEVEL_RANK.observable && step.sent !== undefined) {
+        const unmatched = sentProblems(step.sent.messages, env.events);
+        if (unmatched.length > 0) {
+          return failed(step, { step: step.index, line: step.sent.loc.line, message: `${stepLabel(step)}: ${unmatched.join("\n")}` });
         }
       }
       if (level === "exact" && step.expect !== undefined) {
