@@ -221,6 +221,22 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - process-ready: 3
   - check: {node: 3, role: candidate, term: {gte: 2}}
     comment: without PreVote a node that times out campaigns in a new term at once` }),
+  // With PreVote always on, the lost round is a pre-vote one: its rejections carry the next term.
+  step_down_on_lost_vote: (c) => {
+    const type = c.has("pre_vote_optional") ? "MsgVoteResp" : "MsgPreVoteResp";
+    return { steps: `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - campaign: 1
+  - process-ready: 1
+  - step:
+      node: 1
+      message: {type: ${type}, from: 2, to: 1, term: 1, reject: true}
+  - step:
+      node: 1
+      message: {type: ${type}, from: 3, to: 1, term: 1, reject: true}
+  - check: {node: 1, role: follower}
+    comment: a candidate that a quorum rejected becomes a follower at once` };
+  },
 };
 
 /** The fixed session of the determinism item. */

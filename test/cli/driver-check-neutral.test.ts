@@ -13,7 +13,7 @@ import type { Driver } from "../../src/driver/types.js";
 
 const BEHAVIOURS: readonly Feature[] = [
   "campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
-  "durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional",
+  "durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional", "step_down_on_lost_vote",
 ];
 /** What a library like canonical/raft declares: every option it has, none of etcd's behaviours. */
 const WITHOUT_BEHAVIOURS: readonly Feature[] = FEATURES.filter((f) => !BEHAVIOURS.includes(f));

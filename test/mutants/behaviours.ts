@@ -58,4 +58,17 @@ export const BEHAVIOUR_MUTANTS: readonly BehaviourMutant[] = [
     bug: "the commit index is not restored on restart: a restarted node starts at its snapshot (canonical/raft)",
     patches: [{ file: "core/raft/raft.ts", find: "    this.raftLog.committed = state.commit;\n", replace: "" }],
   },
+  {
+    id: "candidate-waits-after-lost-vote",
+    feature: "step_down_on_lost_vote",
+    bug: "a candidate that a quorum rejected stays candidate until its election timer fires (Raft §5.2; canonical/raft)",
+    patches: [
+      {
+        file: "core/raft/candidate.ts",
+        find: `          // A pre-vote response carries the future term; stay at ours.
+          r.becomeFollower(r.term, NONE);`,
+        replace: "          // (waits for the election timer)",
+      },
+    ],
+  },
 ];

@@ -323,9 +323,9 @@ static void apply_done(struct raft_apply *req, int status, void *result) { (void
 
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     if (!strcmp(cmd, "hello"))
-        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:[s,s,s,s]}", "protocol_version", 1,
+        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:[s,s,s,s,s]}", "protocol_version", 1,
                          "implementation", "name", "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
-                         "message_model", "generic", "capabilities", "election", "replication", "prevote", "pre_vote_optional");
+                         "message_model", "generic", "capabilities", "election", "replication", "prevote", "pre_vote_optional", "check_quorum");
     if (!strcmp(cmd, "reset")) { for (int i = 0; i < MAX_NODES; i++) drop(&nodes[i]); return json_object(); }
     if (!strcmp(cmd, "bye")) return json_object();
     if (!strcmp(cmd, "create")) return cmd_create(req, err);

@@ -29,6 +29,7 @@ var capabilities = []string{
 	// etcd's behaviours (spec/protocol.md §5.1), which 3.4 has like every later etcd-io/raft.
 	"campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
 	"durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional",
+	"step_down_on_lost_vote",
 }
 
 type driver struct {
