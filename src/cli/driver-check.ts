@@ -12,24 +12,54 @@ import { EXIT_FAILED, EXIT_OK } from "./exit-code.js";
 import { DRIVER_CHECK_HELP } from "./help-driver-check.js";
 import type { CliIo } from "./io.js";
 
-/** Three voters from a snapshot at index 2; node 1 campaigns until it leads (term 1, commit 3). */
-const ELECT = `
+/**
+ * The scenarios judge Raft, not etcd: roles, terms, leaders, eventual commit (a heartbeat is ticked
+ * before followers are checked) and determinism. Where etcd-io/raft makes a choice another correct
+ * Raft may not (an empty entry on election, a campaign call, …) the scenario depends on it only
+ * when the driver declares that behaviour (spec/protocol.md §5.1); conformance/DRIVER-GUIDE.md
+ * documents each scenario and what a non-etcd library may legitimately do differently.
+ */
+interface Scenario { readonly defaults?: string; readonly steps: string }
+
+/** What a scenario may rely on: the driver's declared capabilities. */
+type Caps = ReadonlySet<string>;
+
+/** The last index of the new leader's log right after its election: the bootstrap snapshot's 2, plus etcd's empty entry. */
+const electedIndex = (caps: Caps): number => (caps.has("empty_entry_on_election") ? 3 : 2);
+
+/**
+ * Three voters from a snapshot at index 2; node 1 wins term 1 (by its campaign call, or by ticks
+ * when the driver has none) and, after one heartbeat, every node agrees on the leader and term.
+ */
+const elect = (caps: Caps): string => `
   - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
   - campaign: 1
   - stabilize: {}
-  - check: {node: 1, role: leader, term: 1, commit: 3}`;
-const COMMIT = `
-  - propose: {node: 1, data: x}
+  - check: {node: 1, role: leader, term: 1, commit: {gte: ${electedIndex(caps)}}}
+  - tick-heartbeat: 1
   - stabilize: {}
-  - check: {all: true, commit: 4, applied: 4}`;
+  - check: {nodes: [2, 3], role: follower, term: 1, leader: 1}`;
 
-/** One small scenario per capability: its config defaults and its steps. */
-const SCENARIOS: Readonly<Record<Feature, { defaults?: string; steps: string }>> = {
-  election: { steps: ELECT },
-  replication: { steps: ELECT + COMMIT },
+/** A proposal on the leader is committed and applied everywhere, at the latest after the next heartbeat. */
+const commit = (caps: Caps, data = "x", index = electedIndex(caps) + 1): string => `
+  - propose: {node: 1, data: ${data}}
+  - stabilize: {}
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {all: true, commit: ${index}, applied: ${index}, last_index: ${index}}`;
+
+const readIndex = (caps: Caps): string => `${elect(caps)}${commit(caps)}
+  - read-index: {node: 1, ctx: req-1}
+  - stabilize: {}
+  - check: {node: 1, read_states: [{index: ${electedIndex(caps) + 1}, ctx: req-1}]}`;
+
+/** One small scenario per capability. */
+const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
+  election: (c) => ({ steps: elect(c) }),
+  replication: (c) => ({ steps: elect(c) + commit(c) }),
   // Node 2 diverges from node 1 at index 3 (terms 1 against 2); with the term hint the new leader
   // repairs it within one rejection round trip, where a back-off by index needs three more.
-  fast_log_rejection: { steps: `
+  fast_log_rejection: () => ({ steps: `
   - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
   - crash: 3
   - step:
@@ -55,120 +85,183 @@ const SCENARIOS: Readonly<Record<Feature, { defaults?: string; steps: string }>>
   - process-ready: 1
   - deliver-msgs: 2
   - process-ready: 2
-  - check: {node: 2, log: [{term: 2, index: 3}, {term: 2, index: 4}, {term: 2, index: 5}, {term: 3, index: 6}]}` },
-  prevote: { defaults: "{pre_vote: true}", steps: ELECT },
-  check_quorum: { defaults: "{check_quorum: true}", steps: ELECT + COMMIT },
-  read_index_safe: { defaults: "{read_only_option: safe}", steps: `${ELECT}
-  - read-index: {node: 1, ctx: req-1}
-  - stabilize: {}
-  - check: {node: 1, read_states: [{index: 3, ctx: req-1}]}` },
-  read_index_lease: { defaults: "{read_only_option: lease_based, check_quorum: true}", steps: `${ELECT}
-  - read-index: {node: 1, ctx: req-1}
-  - stabilize: {}
-  - check: {node: 1, read_states: [{index: 3, ctx: req-1}]}` },
-  leader_transfer: { steps: `${ELECT}
+  - check: {node: 2, log: [{term: 2, index: 3}, {term: 2, index: 4}, {term: 2, index: 5}, {term: 3, index: 6}]}` }),
+  prevote: (c) => ({ defaults: "{pre_vote: true}", steps: elect(c) }),
+  check_quorum: (c) => ({ defaults: "{check_quorum: true}", steps: elect(c) + commit(c) }),
+  read_index_safe: (c) => ({ defaults: "{read_only_option: safe}", steps: readIndex(c) }),
+  read_index_lease: (c) => ({ defaults: "{read_only_option: lease_based, check_quorum: true}", steps: readIndex(c) }),
+  leader_transfer: (c) => ({ steps: `${elect(c)}
   - transfer-leadership: {from: 1, to: 2}
   - stabilize: {}
-  - check: {node: 2, role: leader, term: 2}` },
-  forget_leader: { steps: `${ELECT}
+  - check: {node: 2, role: leader, term: 2}` }),
+  forget_leader: (c) => ({ steps: `${elect(c)}
   - forget-leader: 2
-    outcome: accepted` },
-  conf_change_v1: { steps: `${ELECT}
+    outcome: accepted` }),
+  conf_change_v1: (c) => ({ steps: `${elect(c)}
   - propose-conf-change: {node: 1, changes: r3, v1: true}
     outcome: accepted
   - stabilize: {}
-  - check: {nodes: [1, 2], config: {voters: [1, 2]}}` },
-  conf_change_v2: { steps: `${ELECT}
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {nodes: [1, 2], config: {voters: [1, 2]}}` }),
+  conf_change_v2: (c) => ({ steps: `${elect(c)}
   - propose-conf-change: {node: 1, changes: r3}
     outcome: accepted
   - stabilize: {}
-  - check: {nodes: [1, 2], config: {voters: [1, 2]}}` },
-  joint_consensus: { steps: `${ELECT}
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {nodes: [1, 2], config: {voters: [1, 2]}}` }),
+  joint_consensus: (c) => ({ steps: `${elect(c)}
   - propose-conf-change: {node: 1, changes: r3, transition: explicit}
     outcome: accepted
+  - stabilize: {}
+  - tick-heartbeat: 1
   - stabilize: {}
   - check: {all: true, config: {voters: [1, 2], voters_outgoing: [1, 2, 3]}}
   - propose-conf-change: {node: 1, changes: ""}
     outcome: accepted
   - stabilize: {}
-  - check: {nodes: [1, 2], config: {voters: [1, 2], voters_outgoing: []}}` },
-  learners: { steps: `${ELECT}
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {nodes: [1, 2], config: {voters: [1, 2], voters_outgoing: []}}` }),
+  learners: (c) => ({ steps: `${elect(c)}
   - propose-conf-change: {node: 1, changes: l3}
     outcome: accepted
   - stabilize: {}
-  - check: {all: true, config: {voters: [1, 2], learners: [3]}}` },
-  step_down_on_removal: { defaults: "{step_down_on_removal: true}", steps: `${ELECT}
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {all: true, config: {voters: [1, 2], learners: [3]}}` }),
+  step_down_on_removal: (c) => ({ defaults: "{step_down_on_removal: true}", steps: `${elect(c)}
   - propose-conf-change: {node: 1, changes: r1}
     outcome: accepted
   - stabilize: {}
-  - check: {node: 1, role: follower}` },
-  disable_conf_change_validation: { defaults: "{disable_conf_change_validation: true}", steps: `${ELECT}
+  - check: {node: 1, role: follower}` }),
+  disable_conf_change_validation: (c) => ({ defaults: "{disable_conf_change_validation: true}", steps: `${elect(c)}
   - propose-conf-change: {node: 1, changes: l3}
     outcome: accepted
   - propose-conf-change: {node: 1, changes: v3}
     outcome: accepted
-    comment: a second change while the first is pending, which validation would drop` },
-  disable_proposal_forwarding: { defaults: "{disable_proposal_forwarding: true}", steps: `${ELECT}
+    comment: a second change while the first is pending, which validation would drop` }),
+  disable_proposal_forwarding: (c) => ({ defaults: "{disable_proposal_forwarding: true}", steps: `${elect(c)}
   - propose: {node: 2, data: x}
-    outcome: rejected` },
-  snapshots: { steps: `${ELECT}
+    outcome: rejected` }),
+  snapshots: (c) => ({ steps: `${elect(c)}
   - add-nodes: {count: 1}
   - propose-conf-change: {node: 1, changes: v4}
   - stabilize: {}
-  - check: {all: true, config: {voters: [1, 2, 3, 4]}, commit: 4}` },
-  compaction: { steps: `${ELECT}${COMMIT}
-  - compact: {node: 2, index: 4}
-  - propose: {node: 1, data: y}
+  - tick-heartbeat: 1
   - stabilize: {}
-  - check: {all: true, commit: 5}` },
-  async_storage_writes: { defaults: "{async_storage_writes: true}", steps: ELECT + COMMIT },
-  pin_election_timeout: { steps: `
+  - check: {all: true, config: {voters: [1, 2, 3, 4]}, commit: ${electedIndex(c) + 1}}` }),
+  compaction: (c) => ({ steps: `${elect(c)}${commit(c)}
+  - compact: {node: 2, index: ${electedIndex(c) + 1}}${commit(c, "y", electedIndex(c) + 2)}` }),
+  async_storage_writes: (c) => ({ defaults: "{async_storage_writes: true}", steps: elect(c) + commit(c) }),
+  pin_election_timeout: () => ({ steps: `
   - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
   - set-randomized-election-timeout: {node: 1, timeout: 3}
   - tick-election: 1
   - stabilize: {}
-  - check: {node: 1, role: leader, term: 1}` },
-  progress_status: { steps: `${ELECT}
-  - status: 1` },
-  report_unreachable: { steps: `${ELECT}
+  - check: {node: 1, role: leader, term: 1}` }),
+  progress_status: (c) => ({ steps: `${elect(c)}
+  - status: 1` }),
+  report_unreachable: (c) => ({ steps: `${elect(c)}
   - report-unreachable: {node: 1, peer: 2}
-    outcome: accepted` },
-  report_snapshot: { steps: `${ELECT}
+    outcome: accepted` }),
+  report_snapshot: (c) => ({ steps: `${elect(c)}
   - report-snapshot: {node: 1, peer: 2, failed: true}
-    outcome: accepted` },
-  flow_control: { defaults: "{max_inflight_msgs: 1}", steps: `${ELECT}
-  - propose: {node: 1, data: a}
-  - propose: {node: 1, data: b}
+    outcome: accepted` }),
+  flow_control: (c) => ({ defaults: "{max_inflight_msgs: 1}", steps: `${elect(c)}
+  - propose: {node: 1, data: a}${commit(c, "b", electedIndex(c) + 2)}` }),
+  uncommitted_size_limit: (c) => ({ defaults: "{max_uncommitted_entries_size: 1024}", steps: elect(c) + commit(c) }),
+  committed_size_per_ready: (c) => ({ defaults: "{max_committed_size_per_ready: 1}", steps: `${elect(c)}
+  - propose: {node: 1, data: a}${commit(c, "b", electedIndex(c) + 2)}` }),
+  // The behaviours (spec/protocol.md §5.1): each scenario shows the declared behaviour itself.
+  campaign: () => ({ steps: `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - campaign: 1
+  - check: {node: 1, role: {one_of: [precandidate, candidate]}}
+    comment: the call starts an election at once, without a tick` }),
+  empty_entry_on_election: (c) => ({ steps: `${elect(c)}
+  - check: {node: 1, log: [{term: 1, index: 3}]}
+    comment: the new leader's log ends with an empty entry of its term` }),
+  commit_broadcast: (c) => ({ steps: `${elect(c)}
+  - propose: {node: 1, data: x}
   - stabilize: {}
-  - check: {all: true, commit: 5}` },
-  uncommitted_size_limit: { defaults: "{max_uncommitted_entries_size: 1024}", steps: ELECT + COMMIT },
-  committed_size_per_ready: { defaults: "{max_committed_size_per_ready: 1}", steps: `${ELECT}
-  - propose: {node: 1, data: a}
-  - propose: {node: 1, data: b}
+  - check: {all: true, commit: ${electedIndex(c) + 1}}
+    comment: followers learn the new commit index without a heartbeat tick` }),
+  proposal_forwarding: (c) => ({ steps: `${elect(c)}
+  - propose: {node: 2, data: x}
+    outcome: accepted
   - stabilize: {}
-  - check: {all: true, commit: 5, applied: 5}` },
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {all: true, commit: ${electedIndex(c) + 1}}
+    comment: the follower passed the proposal on to its leader` }),
+  durable_commit: (c) => ({ steps: `${elect(c)}${commit(c)}
+  - restart: {node: 2}
+  - check: {node: 2, commit: ${electedIndex(c) + 1}}
+    comment: the restarted node resumes at its durable commit index before hearing from the leader` }),
+  etcd_messages: (c) => ({ steps: `${elect(c)}
+  - step:
+      node: 2
+      message: {type: MsgHeartbeat, from: 1, to: 2, term: 1, commit: ${electedIndex(c)}}
+    outcome: accepted
+  - process-ready: 2
+  - check: {node: 2, role: follower, term: 1, leader: 1}` }),
+  check_quorum_optional: (c) => ({ defaults: "{check_quorum: false}", steps: `${elect(c)}
+  - isolate: 1
+  - tick-election: 1
+  - tick-election: 1
+  - tick-election: 1
+  - check: {node: 1, role: leader, term: 1}
+    comment: without CheckQuorum a leader cut off from its quorum stays leader` }),
+  pre_vote_optional: (c) => ({ defaults: "{pre_vote: false}", steps: `${elect(c)}
+  - isolate: 3
+  - tick-election: 3
+  - tick-election: 3
+  - process-ready: 3
+  - check: {node: 3, role: candidate, term: {gte: 2}}
+    comment: without PreVote a node that times out campaigns in a new term at once` }),
+  // With PreVote always on, the lost round is a pre-vote one: its rejections carry the next term.
+  step_down_on_lost_vote: (c) => {
+    const type = c.has("pre_vote_optional") ? "MsgVoteResp" : "MsgPreVoteResp";
+    return { steps: `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - campaign: 1
+  - process-ready: 1
+  - step:
+      node: 1
+      message: {type: ${type}, from: 2, to: 1, term: 1, reject: true}
+  - step:
+      node: 1
+      message: {type: ${type}, from: 3, to: 1, term: 1, reject: true}
+  - check: {node: 1, role: follower}
+    comment: a candidate that a quorum rejected becomes a follower at once` };
+  },
 };
 
 /** The fixed session of the determinism item. */
-const DETERMINISM = { steps: ELECT + COMMIT };
+const determinism = (caps: Caps): Scenario => ({ steps: elect(caps) + commit(caps) });
 const UNKNOWN_COMMAND = "no_such_command";
 
 interface Item { readonly name: string; readonly problem?: string | undefined }
 
-/** The trace driver-check runs for one capability (exported for the tests that prove it can fail). */
-export function capabilityTraceText(feature: Feature): string {
-  return traceText(feature, SCENARIOS[feature]);
+/**
+ * The trace driver-check runs for one capability of a driver with these capabilities (default: all
+ * of them, as the reference and etcd have) — exported for the tests that prove it can fail.
+ */
+export function capabilityTraceText(feature: Feature, caps: Caps = new Set(FEATURES)): string {
+  return traceText(feature, SCENARIOS[feature](caps));
 }
 
-function traceText(id: string, s: { defaults?: string; steps: string }): string {
+function traceText(id: string, s: Scenario): string {
   return `id: driver-check/${id}\ndescription: driver-check exercises ${id}\nfeatures: []\n${s.defaults === undefined ? "" : `defaults: ${s.defaults}\n`}steps:${s.steps}\n`;
 }
 
 /** Runs one scenario; undefined when it passed, else why not. */
-async function scenario(driver: StdioDriver, info: DriverInfo, id: string, s: { defaults?: string; steps: string }): Promise<string | undefined> {
+async function scenario(driver: StdioDriver, info: DriverInfo, id: string, s: Scenario): Promise<string | undefined> {
   const loaded = loadTraceText(`driver-check/${id}.yaml`, traceText(id, s));
   if (!loaded.ok) return `internal scenario is invalid: ${loaded.errors.map((e) => e.message).join("; ")}`;
-  const r = await runTrace(loaded.trace, driver, { level: "observable", seed: 1, info, capabilities: FEATURES });
+  const r = await runTrace(loaded.trace, driver, { level: "observable", seed: 1, info });
   if (r.status === "passed") return undefined;
   return r.failure?.message ?? r.reason ?? r.status;
 }
@@ -190,7 +283,7 @@ async function sessionLines(argv: readonly string[], opts: StdioDriverOptions): 
   const driver = createStdioDriver([...argv], { ...opts, onResponseLine: (l) => lines.push(l) });
   try {
     const info = await driver.hello();
-    const problem = await scenario(driver, info, "determinism", DETERMINISM);
+    const problem = await scenario(driver, info, "determinism", determinism(new Set(info.capabilities)));
     if (problem !== undefined) throw new Error(`the scripted session failed: ${problem}`);
     return lines;
   } finally {
@@ -223,7 +316,7 @@ export async function checkDriver(argv: readonly string[], timeoutMs: number, wr
     for (const cap of FEATURES.filter((f) => info.capabilities.includes(f))) {
       let problem: string | undefined;
       try {
-        problem = await scenario(driver, info, cap, SCENARIOS[cap]);
+        problem = await scenario(driver, info, cap, SCENARIOS[cap](new Set(info.capabilities)));
       } catch (e) {
         problem = describe(e);
       }

@@ -15,8 +15,9 @@ Options:
   -h, --help            show help (also: raft-conformance <command> --help)
   -v, --version         print the version
 
-Exit codes: 0 all passed (or skipped with a reason), 1 a failure or a driver error,
-2 bad usage or an invalid trace file.
+Exit codes: 0 all passed (or skipped with a reason) and something ran, 1 a failure, a driver
+error, a run in which every trace was skipped, or fewer passes than run --min-passed; 2 bad usage
+or an invalid trace file.
 `;
 
 export const RUN_HELP = `Usage: raft-conformance run [paths…] [options]
@@ -48,6 +49,8 @@ Options:
                         fail the run; a listed trace that passes is reported as stale
   --strict-baseline     a stale baseline entry (the trace passes, or no trace has its id) fails
                         the run
+  --min-passed N        fewer than N passed traces fail the run (exit 1); a run in which every
+                        trace was skipped fails whatever N is
 `;
 
 export const VALIDATE_HELP = `Usage: raft-conformance validate [paths…]

@@ -32,6 +32,8 @@ export interface RunCliOptions {
   readonly baseline?: string | undefined;
   /** A stale baseline entry fails the run. */
   readonly strictBaseline: boolean;
+  /** Fewer passed traces than this fails the run (a run that skipped everything always fails). */
+  readonly minPassed: number;
 }
 
 export const DEFAULT_SEED = 1;
@@ -53,6 +55,7 @@ export function parseRunArgs(args: readonly string[]): RunCliOptions {
     "timeout-ms": { type: "string" },
     baseline: { type: "string" },
     "strict-baseline": { type: "boolean" },
+    "min-passed": { type: "string" },
   });
   const driverLine = stringFlag(p, "driver");
   return {
@@ -72,6 +75,7 @@ export function parseRunArgs(args: readonly string[]): RunCliOptions {
     timeoutMs: intFlag(p, "timeout-ms", DEFAULT_TIMEOUT_MS, 1),
     baseline: nonEmpty("baseline", stringFlag(p, "baseline")),
     strictBaseline: strictBaseline(p),
+    minPassed: intFlag(p, "min-passed", 0),
   };
 }
 

@@ -14,7 +14,7 @@ import type { BaselineSummary, TraceResult } from "../report/types.js";
 import { BaselineMatcher } from "../report/baseline.js";
 import { BaselineError, loadBaselineFile } from "../report/baseline-file.js";
 import { UsageError } from "./errors.js";
-import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from "./exit-code.js";
+import { EXIT_FAILED, EXIT_USAGE, exitCodeFor, shortfall } from "./exit-code.js";
 import { RUN_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 import { packageInfo, TOOL_NAME } from "./package-info.js";
@@ -102,7 +102,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   if (opts.junit !== undefined) writeReport("--junit", opts.junit, toJunitReport(input, { timings: opts.timings }));
   if (opts.html !== undefined) writeReport("--html", opts.html, toHtmlReport(input));
   if (recorder !== undefined) writeReport("--record", opts.record ?? "", recorder.text());
-  const code = exitCodeFor(results);
+  const code = exitCodeFor(results, opts.minPassed);
+  const why = code === EXIT_USAGE ? undefined : shortfall(results, opts.minPassed);
+  if (why !== undefined) io.stderr.write(`${TOOL_NAME}: ${why}\n`);
   if (code === 0 && opts.strictBaseline && (baseline?.stale.length ?? 0) > 0) return EXIT_FAILED;
   return code;
 }

@@ -75,6 +75,17 @@ export const FEATURES = [
   "flow_control",
   "uncommitted_size_limit",
   "committed_size_per_ready",
+  // Behaviours rather than options (spec/protocol.md §5.1): etcd-io/raft has each of them, other
+  // correct Raft libraries may not. A trace lists one when its assertions depend on it.
+  "campaign",
+  "empty_entry_on_election",
+  "commit_broadcast",
+  "proposal_forwarding",
+  "durable_commit",
+  "etcd_messages",
+  "check_quorum_optional",
+  "pre_vote_optional",
+  "step_down_on_lost_vote",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 

@@ -9,15 +9,19 @@ import type { TraceFailure, TraceResult } from "../report/types.js";
 import { checkTargets, evaluateCheck } from "../trace/check.js";
 import { formatTraceError } from "../trace/errors.js";
 import { compareEvents } from "../trace/expect.js";
+import { sentProblems } from "../trace/sent.js";
 import { findTraceFiles, loadCorpus } from "../trace/load.js";
 import type { Step, Trace, Yaml, YamlMap } from "../trace/types.js";
+import { alwaysOn, type AlwaysOn, withBehaviours } from "./behaviours.js";
 import { applyYamlConfig, BASE_CONFIG } from "./config.js";
 import { DriverFailure, DriverUnsupported, Env, HarnessError } from "./env.js";
 import { buildStepObs, nodeView } from "./observe.js";
 import { Prng } from "./prng.js";
 import { executeStep } from "./steps.js";
 
-export type Level = "invariants" | "observable" | "exact";
+import { effectiveLevel, LEVEL_RANK, type Level } from "../report/level.js";
+
+export { effectiveLevel, type Level };
 
 export interface RunOptions {
   paths: string[];
@@ -51,21 +55,16 @@ export interface TraceRunOptions {
   readonly onStepEvents?: ((step: Step, events: readonly Yaml[]) => void) | undefined;
 }
 
-const LEVEL_RANK: Record<Level, number> = { invariants: 0, observable: 1, exact: 2 };
-
-/** The highest level both the run and the driver support. */
-export function effectiveLevel(requested: Level, info: DriverInfo): Level {
-  if (requested === "exact" && info.messageModel !== "etcd") return "observable";
-  return requested;
-}
-
-/** The checker a trace needs: quorum checks only with check_quorum, no reconfig rule without validation. */
-export function checkerOptionsFor(trace: Trace): CheckerOptions {
+/**
+ * The checker a trace needs: quorum checks only with check_quorum (asked for by the trace, or always
+ * on in the library), no reconfig rule without validation.
+ */
+export function checkerOptionsFor(trace: Trace, forced?: AlwaysOn): CheckerOptions {
   const configs = [trace.defaults, ...trace.steps.flatMap((s) => {
     const a = s.args as YamlMap | null;
     return (s.kind === "add-nodes" || s.kind === "restart") && a !== null ? [(a["config"] ?? {}) as typeof trace.defaults] : [];
   })];
-  const cq = configs.some((c) => c.check_quorum === true);
+  const cq = configs.some((c) => c.check_quorum === true) || forced?.checkQuorum === true;
   const electionTick = configs.map((c) => c.election_tick).find((x) => x !== undefined) ?? BASE_CONFIG.electionTick;
   const noValidation = configs.some((c) => c.disable_conf_change_validation === true);
   // A trace explore wrote replays with the checker that found it.
@@ -73,6 +72,7 @@ export function checkerOptionsFor(trace: Trace): CheckerOptions {
   const except = [...(noValidation ? ["reconfig-discipline"] : []), ...(explored ? UNSOUND_BETWEEN_STEPS : [])];
   return {
     ...(cq ? { checkQuorum: { electionTick } } : {}),
+    ...(forced?.volatileCommit === true ? { volatileCommit: true } : {}),
     ...(except.length > 0 ? { except } : {}),
   };
 }
@@ -106,10 +106,10 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
   }
 
   const seed = trace.seed ?? opts.seed;
-  const checkerOptions = checkerOptionsFor(trace);
+  const checkerOptions = checkerOptionsFor(trace, alwaysOn(caps));
   const checker = opts.checker ?? createChecker(checkerOptions);
   opts.record?.beginTrace(trace, checkerOptions);
-  const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));
+  const env = new Env(withBehaviours(driver, caps), new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));
   // Only a failing trace carries its history, for the HTML report's chart.
   const failed = (step: Step, failure: TraceFailure): TraceResult => {
     const steps = trace.steps.slice(0, step.index + 1).map((s) => ({ index: s.index, kind: s.kind, line: s.loc.line }));
@@ -158,6 +158,12 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
         if (step.outcome !== undefined && accepted !== undefined && (step.outcome === "accepted") !== accepted) {
           const err = env.events.find((e) => e !== null && typeof e === "object" && "error" in (e as object)) as YamlMap | undefined;
           return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: expected the input to be ${step.outcome}, but it was ${accepted ? "accepted" : `rejected (${String(err?.["error"])})`}` });
+        }
+      }
+      if (LEVEL_RANK[level] >= LEVEL_RANK.observable && step.sent !== undefined) {
+        const unmatched = sentProblems(step.sent.messages, env.events);
+        if (unmatched.length > 0) {
+          return failed(step, { step: step.index, line: step.sent.loc.line, message: `${stepLabel(step)}: ${unmatched.join("\n")}` });
         }
       }
       if (level === "exact" && step.expect !== undefined) {

@@ -48,7 +48,7 @@ export const commitMonotonic: InvariantDef = {
   id: "commit-monotonic",
   name: "CommitMonotonic",
   definition:
-    "Within an incarnation commit and applied never decrease; commit is persistent (etcd's HardState), so a restarted node's commit is at least the durable commit it showed while down.",
+    "Within an incarnation commit and applied never decrease; commit is persistent (etcd's HardState), so a restarted node's commit is at least the durable commit it showed while down (not checked with the volatileCommit option, for libraries whose commit index is volatile).",
   tla: "etcdraft.tla CommitTo (commitIndex' = max); ccfraft.tla MonotonicCommitIndexProp; not a property of raft.tla (volatile commitIndex)",
   check(ctx: StepContext): void {
     for (const n of ctx.nodes) {
@@ -59,10 +59,10 @@ export const commitMonotonic: InvariantDef = {
         if (c.commit < p.commit) ctx.report(this, `node ${n.id} commit went from ${p.commit} to ${c.commit}`, [n.id]);
         if (c.applied < p.applied) ctx.report(this, `node ${n.id} applied went from ${p.applied} to ${c.applied}`, [n.id]);
       } else if (!p.up) {
-        if (c.commit < p.commit) ctx.report(this, `node ${n.id} came back with commit ${c.commit} below its durable commit ${p.commit}`, [n.id]);
+        if (c.commit < p.commit && ctx.state.options.volatileCommit !== true) ctx.report(this, `node ${n.id} came back with commit ${c.commit} below its durable commit ${p.commit}`, [n.id]);
       } else {
         const floor = ctx.state.durableFloor.get(n.id);
-        if (floor !== undefined && c.commit < floor.commit) {
+        if (floor !== undefined && c.commit < floor.commit && ctx.state.options.volatileCommit !== true) {
           ctx.report(this, `node ${n.id} crashed with durable commit ${c.commit} below an earlier durable commit ${floor.commit}`, [n.id]);
         }
       }

@@ -68,6 +68,12 @@ export interface CheckerOptions {
    * check-quorum, which needs the election timeout in ticks.
    */
   readonly checkQuorum?: { readonly electionTick: number } | undefined;
+  /**
+   * Set when the library keeps its commit index in memory only (it lacks the `durable_commit`
+   * behaviour, spec/protocol.md §5.1, like raft.tla and canonical/raft): a restarted node may come
+   * back below the commit it had, and re-learns it from the leader.
+   */
+  readonly volatileCommit?: boolean | undefined;
 }
 
 /** Long-lived checker state: history variables, log mirrors, per-invariant bookkeeping. */

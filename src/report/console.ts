@@ -1,8 +1,11 @@
-// Console reporter: the seed first (a failure is reproduced from it), then the driver, progress
+// Console reporter: the seed first (a failure is reproduced from it), then the driver and the level
+// its traces are actually checked at (an `exact` request runs at `observable` on a driver without
+// etcd's message model, and the header says so), progress
 // while traces run, every failure with its location and message, skips grouped by reason, and the
 // summary line last. On a TTY progress is one line rewritten in place; elsewhere (CI logs, pipes)
 // each finished trace gets a plain line of its own.
 import type { DriverInfo } from "../driver/types.js";
+import { describeLevel } from "./level.js";
 import { byId, compareStrings, summarize, summaryLine, type Level } from "./summary.js";
 import type { BaselineSummary, TraceResult } from "./types.js";
 
@@ -30,6 +33,7 @@ export class ConsoleReporter {
   private progressShown = false;
   /** Per-trace lines held back until the driver is named, so the driver line comes first. */
   private pending: string[] | null = [];
+  private requested: Level = "exact";
 
   constructor(
     private readonly out: ConsoleSink,
@@ -38,13 +42,15 @@ export class ConsoleReporter {
     this.tty = opts.tty ?? out.isTTY === true;
   }
 
+  /** The seed; `level` is the level asked for, printed (as actually checked) once the driver is known. */
   header(seed: number, level: Level): void {
+    this.requested = level;
     this.line(`seed: ${seed}`);
-    this.line(`level: ${level}`);
   }
 
   driver(info: DriverInfo): void {
     this.line(`driver: ${describeDriver(info)}`);
+    this.line(`level: ${describeLevel(this.requested, info)}`);
     this.flushPending();
     if (this.tty && this.current !== "") this.progress();
   }

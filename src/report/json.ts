@@ -25,6 +25,7 @@ function orderedReport(report: RunReport, opts: JsonOptions): Json {
     tool: { name: report.tool.name, version: report.tool.version },
     seed: report.seed,
     level: report.level,
+    requestedLevel: report.requestedLevel,
     driver: orderedDriver(report.driver),
     summary: {
       total: report.summary.total,

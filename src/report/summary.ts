@@ -1,5 +1,6 @@
 // Building a RunReport from the runner's results: counts, and the one order every reporter uses.
 import type { DriverInfo } from "../driver/types.js";
+import { effectiveLevel } from "./level.js";
 import type { BaselineSummary, RunReport, RunSummary, TraceResult } from "./types.js";
 
 export type Level = RunReport["level"];
@@ -31,6 +32,7 @@ export function compareStrings(a: string, b: string): number {
 export interface ReportInput {
   readonly tool: RunReport["tool"];
   readonly seed: number;
+  /** The level asked for (--level); the report gives the level actually checked. */
   readonly level: Level;
   readonly driver: DriverInfo;
   readonly results: readonly TraceResult[];
@@ -42,7 +44,8 @@ export function buildReport(input: ReportInput): RunReport {
   return {
     tool: input.tool,
     seed: input.seed,
-    level: input.level,
+    level: effectiveLevel(input.level, input.driver),
+    requestedLevel: input.level,
     driver: input.driver,
     summary: summarize(input.results),
     traces: input.results.map(withReason).sort(byId),

@@ -101,7 +101,10 @@ export interface RunSummary {
 export interface RunReport {
   readonly tool: { readonly name: string; readonly version: string };
   readonly seed: number;
+  /** The level every trace that ran was checked at (the request, lowered to what the driver supports). */
   readonly level: "invariants" | "observable" | "exact";
+  /** The level asked for with --level. */
+  readonly requestedLevel: "invariants" | "observable" | "exact";
   readonly driver: DriverInfo;
   readonly summary: RunSummary;
   readonly traces: readonly TraceResult[];

@@ -106,6 +106,7 @@ function toTrace(doc: ParsedYaml): Trace {
       loc,
       expect,
       outcome: s["outcome"] as "accepted" | "rejected" | undefined,
+      sent: s["sent"] === undefined ? undefined : { messages: s["sent"] as YamlMap[], loc: doc.locate(["steps", index, "sent"], true) },
       comment: s["comment"] as string | undefined,
     };
   });

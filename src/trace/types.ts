@@ -71,6 +71,8 @@ export interface Step {
   /** Exact output events, with the location of each event. */
   readonly expect?: { readonly events: readonly Yaml[]; readonly locs: readonly Loc[]; readonly loc: Loc } | undefined;
   readonly outcome?: "accepted" | "rejected" | undefined;
+  /** Observable message assertions (src/trace/sent.ts): each must match a message the step sent. */
+  readonly sent?: { readonly messages: readonly YamlMap[]; readonly loc: Loc } | undefined;
   readonly comment?: string | undefined;
 }
 

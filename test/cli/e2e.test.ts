@@ -155,6 +155,25 @@ describe("raft-conformance (compiled CLI)", () => {
       expect(lastLine(r.stdout)).toBe("1 passed, 0 failed, 0 skipped, 0 errored");
     });
 
+    it("fails a run in which nothing ran, and says at which level a generic driver's traces were checked", () => {
+      const driver = `"${process.execPath}" test/fixtures/drivers/no-features.mjs`;
+      const r = cli(["run", PASS, "--driver", driver]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^level: observable \(asked for exact; exact needs the etcd message model, the driver declares "generic"\)$/m);
+      expect(lastLine(r.stdout)).toBe("0 passed, 0 failed, 1 skipped, 0 errored");
+      expect(r.stderr).toBe("raft-conformance: nothing ran: all 1 traces were skipped (see the reasons above)\n");
+      const none = cli(["run", PASS, "--grep", "^no-trace-has-this-id$"]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain("no trace was selected");
+    });
+
+    it("fails a run with fewer passes than --min-passed", () => {
+      expect(cli(["run", PASS, "--min-passed", "1"]).code).toBe(0);
+      const r = cli(["run", PASS, "--min-passed", "2"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe("raft-conformance: only 1 traces passed, fewer than --min-passed 2\n");
+    });
+
     it("reports a driver that cannot start as an error of each trace, exit 1, no stack trace", () => {
       const r = cli(["run", PASS, "--driver", "./no-such-driver-binary --flag"]);
       expect(r.code).toBe(1);

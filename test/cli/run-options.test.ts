@@ -19,7 +19,13 @@ describe("run flags", () => {
       timeoutMs: 10_000,
       baseline: undefined,
       strictBaseline: false,
+      minPassed: 0,
     });
+  });
+
+  it("take --min-passed as a non-negative integer", () => {
+    expect(parseRunArgs(["--min-passed", "200"])).toMatchObject({ minPassed: 200 });
+    expect(() => parseRunArgs(["--min-passed", "many"])).toThrow(/--min-passed wants an integer ≥ 0/);
   });
 
   it("take a baseline file, and --strict-baseline only together with one", () => {

@@ -83,6 +83,30 @@ describe("commit-monotonic", () => {
   });
 });
 
+describe("commit-monotonic with a volatile commit index (no durable_commit)", () => {
+  const restartBelowDurableCommit = (s: Scenario): string[] => {
+    s.set(2, { term: 1, commit: 2 }).append(2, 1, 1);
+    expect(s.step()).toEqual([]);
+    s.crash(2, { commit: 1 });
+    expect(s.step()).toEqual([]);
+    s.restart(2, { commit: 0, applied: 0 });
+    return s.step();
+  };
+
+  test("a node coming back below its durable commit fires when commit is durable", () => {
+    expect(restartBelowDurableCommit(new Scenario([1, 2, 3]))).toEqual(["commit-monotonic"]);
+  });
+
+  test("is allowed when the library keeps commit in memory only, but going back within an incarnation still fires", () => {
+    const s = new Scenario([1, 2, 3], { volatileCommit: true });
+    expect(restartBelowDurableCommit(s)).toEqual([]);
+    s.set(2, { commit: 1 });
+    s.step();
+    s.set(2, { commit: 0 });
+    expect(s.step()).toEqual(["commit-monotonic"]);
+  });
+});
+
 describe("current-term-commit-rule", () => {
   test("a leader committing an entry of an older term by counting replicas fires (Figure 8)", () => {
     const s = new Scenario([1, 2, 3]);

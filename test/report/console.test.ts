@@ -19,11 +19,19 @@ function capture(tty: boolean, timings = false): { out: string; reporter: Consol
 const lines = (s: string): string[] => s.split("\n");
 
 describe("console reporter", () => {
-  it("prints the seed first, then the level and the driver", () => {
-    const [seed, level, drv] = lines(capture(false).out);
+  it("prints the seed first, then the driver and the level its traces are checked at", () => {
+    const [seed, drv, level] = lines(capture(false).out);
     expect(seed).toBe("seed: 7");
-    expect(level).toBe("level: exact");
     expect(drv).toMatch(/^driver: raft-conformance-reference 0\.1\.0 \(typescript, message model etcd/);
+    expect(level).toBe("level: exact");
+  });
+
+  it("says a driver without etcd's message model runs an exact request at observable", () => {
+    const sink = { text: "", write(s: string) { sink.text += s; } };
+    const reporter = new ConsoleReporter(sink, { timings: false, tty: false });
+    reporter.header(1, "exact");
+    reporter.driver({ ...driver, messageModel: "generic" });
+    expect(lines(sink.text)[2]).toBe('level: observable (asked for exact; exact needs the etcd message model, the driver declares "generic")');
   });
 
   it("ends with the summary line on its own", () => {
@@ -57,7 +65,7 @@ describe("console reporter", () => {
     reporter.driver(driver);
     reporter.traceFinished(second, 2, 2);
     reporter.finish();
-    expect(lines(sink.text).slice(0, 5).map((l) => l.split(" ")[0])).toEqual(["seed:", "level:", "driver:", "[1/2]", "[2/2]"]);
+    expect(lines(sink.text).slice(0, 5).map((l) => l.split(" ")[0])).toEqual(["seed:", "driver:", "level:", "[1/2]", "[2/2]"]);
   });
 
   it("writes one plain line per trace when not on a TTY", () => {

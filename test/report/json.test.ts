@@ -33,7 +33,7 @@ describe("JSON report", () => {
 
   it("puts the seed right after the tool and keys in a fixed order", () => {
     const text = toJsonReport(input, { timings: false });
-    expect(Object.keys(JSON.parse(text) as object)).toEqual(["tool", "seed", "level", "driver", "summary", "traces"]);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(["tool", "seed", "level", "requestedLevel", "driver", "summary", "traces"]);
     const trace = parse(text).traces[0] ?? {};
     expect(Object.keys(trace)).toEqual(["id", "file", "status", "level", "features", "failure"]);
   });

@@ -27,6 +27,10 @@ var capabilities = []string{
 	"disable_proposal_forwarding", "snapshots", "compaction", "async_storage_writes",
 	"pin_election_timeout", "progress_status", "report_unreachable", "report_snapshot",
 	"flow_control", "uncommitted_size_limit", "committed_size_per_ready",
+	// etcd's behaviours (spec/protocol.md §5.1), which every etcd-io/raft version has.
+	"campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
+	"durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional",
+	"step_down_on_lost_vote",
 }
 
 // etcdErrors are etcd's error values, by their Go names.

@@ -1,0 +1,390 @@
+/* raft-conformance driver for canonical/raft 0.15 (Debian libraft-dev), protocol version 1,
+ * message model "generic". The library is callback-based: a raft_io of our own captures every I/O
+ * request (send, append, truncate, set_term, set_vote) and holds its completion until the harness
+ * sends `advance` (conformance/DRIVER-GUIDE.md §2.1). Time is a fake clock advanced by `tick`.
+ * Bootstrap: the harness's snapshot is returned by raft_io.load as the library's own snapshot. */
+#include <jansson.h>
+#include <raft.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NODES 16
+#define MAX_HELD 4096
+#define QUANTUM 100 /* ms of fake time per tick */
+
+struct held { int kind; void *req; };  /* 1 = send, 2 = append */
+struct node {
+    raft_id id;
+    int up;
+    struct raft raft;
+    struct raft_io io;
+    struct raft_fsm fsm;
+    raft_time now;
+    uint64_t rng;
+    raft_io_tick_cb tick_cb;
+    raft_io_recv_cb recv_cb;
+    json_t *durable;          /* durable_state from create */
+    json_t *out_msgs;         /* messages for the next ready */
+    json_t *out_entries;      /* entries for the next ready */
+    json_t *log;              /* index (decimal) -> entry, as written through this io */
+    raft_index last_index;    /* of the log as written through this io */
+    raft_index reported;      /* entries up to here were reported as committed_entries */
+    raft_term term; raft_id vote; int hs_changed;
+    int prev_state; raft_id prev_lead;
+    struct held held[MAX_HELD]; unsigned n_held;
+    int in_ready;             /* a ready was handed out and not yet advanced */
+};
+static struct node nodes[MAX_NODES];
+
+/* ---- values ---- */
+static uint64_t u64(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    if (json_is_string(v)) return strtoull(json_string_value(v), NULL, 10);
+    if (json_is_integer(v)) return (uint64_t)json_integer_value(v);
+    return 0;
+}
+static json_t *js64(uint64_t v) { char b[32]; snprintf(b, sizeof b, "%llu", (unsigned long long)v); return json_string(b); }
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static json_t *b64enc(const void *p, size_t n) {
+    const unsigned char *s = p; size_t o = 0; char *out = malloc(4 * ((n + 2) / 3) + 1);
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
+        out[o++] = B64[v >> 18 & 63]; out[o++] = B64[v >> 12 & 63];
+        out[o++] = i + 1 < n ? B64[v >> 6 & 63] : '='; out[o++] = i + 2 < n ? B64[v & 63] : '=';
+    }
+    out[o] = 0; json_t *j = json_string(out); free(out); return j;
+}
+static void *b64dec(const char *s, size_t *n) {
+    size_t len = strlen(s), o = 0; unsigned char *out = raft_malloc(len / 4 * 3 + 1); unsigned v = 0; int bits = 0;
+    for (size_t i = 0; i < len && s[i] != '='; i++) {
+        const char *p = strchr(B64, s[i]); if (!p) continue;
+        v = v << 6 | (unsigned)(p - B64); bits += 6;
+        if (bits >= 8) { bits -= 8; out[o++] = (unsigned char)(v >> bits & 255); }
+    }
+    *n = o; return out;
+}
+static const char *etype(unsigned short t) { return t == RAFT_CHANGE ? "EntryConfChange" : "EntryNormal"; }
+static json_t *entry_json(raft_term term, raft_index index, const struct raft_entry *e) {
+    json_t *j = json_pack("{s:o,s:o,s:s}", "term", js64(term), "index", js64(index), "type", etype(e->type));
+    /* A barrier is an entry without data for the application: shown as an empty normal entry. */
+    json_object_set_new(j, "data", e->type == RAFT_BARRIER ? json_string("") : b64enc(e->buf.base, e->buf.len));
+    return j;
+}
+
+/* ---- raft_io ---- */
+/* raft_init takes io->data for itself: find the node from the io's address instead. */
+static struct node *N(struct raft_io *io) { return (struct node *)(void *)((char *)io - offsetof(struct node, io)); }
+static int io_init(struct raft_io *io, raft_id id, const char *a) { (void)io; (void)id; (void)a; return 0; }
+static void io_close(struct raft_io *io, raft_io_close_cb cb) { if (cb) cb(io); }
+static void log_put(struct node *n, raft_index i, json_t *e) { char k[32]; snprintf(k, sizeof k, "%llu", (unsigned long long)i); json_object_set_new(n->log, k, e); }
+static json_t *log_get(struct node *n, raft_index i) { char k[32]; snprintf(k, sizeof k, "%llu", (unsigned long long)i); return json_object_get(n->log, k); }
+static int io_load(struct raft_io *io, raft_term *term, raft_id *vote, struct raft_snapshot **snap,
+                   raft_index *start, struct raft_entry **entries, size_t *n_entries) {
+    struct node *n = N(io); json_t *d = n->durable, *hs = json_object_get(d, "hard_state");
+    *term = u64(hs, "term"); *vote = u64(hs, "vote"); n->term = *term; n->vote = *vote;
+    *snap = NULL; *start = 1; n->last_index = 0;
+    json_t *s = json_object_get(d, "snapshot");
+    if (s) {
+        json_t *md = json_object_get(s, "metadata"), *cs = json_object_get(md, "conf_state"), *v; size_t i;
+        struct raft_snapshot *sn = raft_calloc(1, sizeof *sn);
+        sn->index = u64(md, "index"); sn->term = u64(md, "term");
+        raft_configuration_init(&sn->configuration);
+        json_array_foreach(json_object_get(cs, "voters"), i, v) {
+            uint64_t id = strtoull(json_string_value(v), NULL, 10); char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
+            raft_configuration_add(&sn->configuration, id, addr, RAFT_VOTER);
+        }
+        json_array_foreach(json_object_get(cs, "learners"), i, v) {
+            uint64_t id = strtoull(json_string_value(v), NULL, 10); char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
+            raft_configuration_add(&sn->configuration, id, addr, RAFT_SPARE);
+        }
+        sn->configuration_index = sn->index;
+        sn->bufs = raft_malloc(sizeof *sn->bufs); sn->n_bufs = 1;
+        const char *data = json_string_value(json_object_get(s, "data"));
+        sn->bufs[0].base = b64dec(data ? data : "", &sn->bufs[0].len);
+        *snap = sn; *start = sn->index + 1; n->last_index = sn->index;
+    }
+    json_t *es = json_object_get(d, "entries"), *e; size_t i;
+    *n_entries = json_array_size(es);
+    *entries = *n_entries ? raft_calloc(*n_entries, sizeof **entries) : NULL;
+    json_array_foreach(es, i, e) {
+        struct raft_entry *x = &(*entries)[i];
+        x->term = u64(e, "term");
+        const char *t = json_string_value(json_object_get(e, "type"));
+        const char *data = json_string_value(json_object_get(e, "data"));
+        x->type = t && strcmp(t, "EntryNormal") ? RAFT_CHANGE : RAFT_COMMAND;
+        x->buf.base = b64dec(data ? data : "", &x->buf.len); x->batch = x->buf.base;
+        if (i == 0 && !s) *start = u64(e, "index");
+        n->last_index = u64(e, "index");
+        log_put(n, n->last_index, json_deep_copy(e));
+    }
+    n->reported = s ? u64(json_object_get(s, "metadata"), "index") : 0;
+    return 0;
+}
+static int io_start(struct raft_io *io, unsigned ms, raft_io_tick_cb t, raft_io_recv_cb r) { (void)ms; N(io)->tick_cb = t; N(io)->recv_cb = r; return 0; }
+static int io_bootstrap(struct raft_io *io, const struct raft_configuration *c) { (void)io; (void)c; return RAFT_CANTBOOTSTRAP; }
+static int io_recover(struct raft_io *io, const struct raft_configuration *c) { (void)io; (void)c; return RAFT_NOTFOUND; }
+static int io_set_term(struct raft_io *io, raft_term t) { struct node *n = N(io); n->term = t; n->vote = 0; n->hs_changed = 1; return 0; }
+static int io_set_vote(struct raft_io *io, raft_id v) { struct node *n = N(io); n->vote = v; n->hs_changed = 1; return 0; }
+static void hold(struct node *n, int kind, void *req) { if (n->n_held < MAX_HELD) n->held[n->n_held++] = (struct held){kind, req}; }
+static json_t *msg_json(struct node *n, const struct raft_message *m) {
+    json_t *j = json_pack("{s:o,s:o}", "from", js64(n->id), "to", js64(m->server_id));
+    switch (m->type) {
+    case RAFT_IO_REQUEST_VOTE: {
+        const struct raft_request_vote *r = &m->request_vote;
+        json_object_set_new(j, "type", json_string(r->pre_vote ? "MsgPreVote" : "MsgVote"));
+        json_object_set_new(j, "term", js64(r->term)); json_object_set_new(j, "index", js64(r->last_log_index));
+        json_object_set_new(j, "log_term", js64(r->last_log_term));
+        if (r->disrupt_leader) json_object_set_new(j, "context", b64enc("CampaignTransfer", 16));
+        break; }
+    case RAFT_IO_REQUEST_VOTE_RESULT: {
+        const struct raft_request_vote_result *r = &m->request_vote_result;
+        json_object_set_new(j, "type", json_string(r->pre_vote == raft_tribool_true ? "MsgPreVoteResp" : "MsgVoteResp"));
+        json_object_set_new(j, "term", js64(r->term)); json_object_set_new(j, "reject", json_boolean(!r->vote_granted));
+        break; }
+    case RAFT_IO_APPEND_ENTRIES: {
+        const struct raft_append_entries *a = &m->append_entries; json_t *es = json_array();
+        for (unsigned i = 0; i < a->n_entries; i++) json_array_append_new(es, entry_json(a->entries[i].term, a->prev_log_index + 1 + i, &a->entries[i]));
+        json_object_set_new(j, "type", json_string("MsgApp"));
+        json_object_set_new(j, "term", js64(a->term)); json_object_set_new(j, "index", js64(a->prev_log_index));
+        json_object_set_new(j, "log_term", js64(a->prev_log_term)); json_object_set_new(j, "commit", js64(a->leader_commit));
+        json_object_set_new(j, "entries", es);
+        break; }
+    case RAFT_IO_APPEND_ENTRIES_RESULT: {
+        const struct raft_append_entries_result *a = &m->append_entries_result;
+        json_object_set_new(j, "type", json_string("MsgAppResp")); json_object_set_new(j, "term", js64(a->term));
+        json_object_set_new(j, "index", js64(a->rejected ? a->rejected : a->last_log_index));
+        json_object_set_new(j, "reject", json_boolean(a->rejected != 0)); json_object_set_new(j, "reject_hint", js64(a->last_log_index));
+        break; }
+    case RAFT_IO_TIMEOUT_NOW:
+        json_object_set_new(j, "type", json_string("MsgTimeoutNow")); json_object_set_new(j, "term", js64(m->timeout_now.term));
+        json_object_set_new(j, "index", js64(m->timeout_now.last_log_index)); json_object_set_new(j, "log_term", js64(m->timeout_now.last_log_term));
+        break;
+    default: /* install snapshot: not declared (no `snapshots` capability) */
+        json_object_set_new(j, "type", json_string("MsgSnap")); json_object_set_new(j, "term", js64(m->install_snapshot.term));
+        break;
+    }
+    return j;
+}
+static int io_send(struct raft_io *io, struct raft_io_send *req, const struct raft_message *m, raft_io_send_cb cb) {
+    struct node *n = N(io); json_array_append_new(n->out_msgs, msg_json(n, m)); req->cb = cb; hold(n, 1, req); return 0;
+}
+static int io_append(struct raft_io *io, struct raft_io_append *req, const struct raft_entry e[], unsigned k, raft_io_append_cb cb) {
+    struct node *n = N(io);
+    for (unsigned i = 0; i < k; i++) {
+        json_t *x = entry_json(e[i].term, ++n->last_index, &e[i]);
+        log_put(n, n->last_index, json_deep_copy(x));
+        json_array_append_new(n->out_entries, x);
+    }
+    req->cb = cb; hold(n, 2, req); return 0;
+}
+static int io_truncate(struct raft_io *io, raft_index index) { N(io)->last_index = index - 1; return 0; }
+static int io_snapshot_put(struct raft_io *io, unsigned trailing, struct raft_io_snapshot_put *req, const struct raft_snapshot *s, raft_io_snapshot_put_cb cb) {
+    (void)io; (void)trailing; (void)s; cb(req, 0); return 0;
+}
+static int io_snapshot_get(struct raft_io *io, struct raft_io_snapshot_get *req, raft_io_snapshot_get_cb cb) { (void)io; cb(req, NULL, RAFT_NOTFOUND); return 0; }
+static raft_time io_time(struct raft_io *io) { return N(io)->now; }
+static int io_random(struct raft_io *io, int min, int max) {
+    struct node *n = N(io); n->rng = n->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return min + (int)((n->rng >> 33) % (uint64_t)(max - min + 1));
+}
+
+/* ---- fsm: the library applies committed entries itself; the driver reports them ---- */
+static int fsm_apply(struct raft_fsm *f, const struct raft_buffer *buf, void **result) { (void)f; (void)buf; *result = NULL; return 0; }
+static int fsm_snapshot(struct raft_fsm *f, struct raft_buffer *bufs[], unsigned *n) { (void)f; *bufs = raft_calloc(1, sizeof **bufs); *n = 1; return 0; }
+static int fsm_restore(struct raft_fsm *f, struct raft_buffer *buf) { (void)f; raft_free(buf->base); return 0; }
+
+static struct node *find(raft_id id) { for (int i = 0; i < MAX_NODES; i++) if (nodes[i].id == id && nodes[i].up) return &nodes[i]; return NULL; }
+static void drop(struct node *n) {
+    if (!n->up) return;
+    raft_close(&n->raft, NULL);
+    json_decref(n->durable); json_decref(n->out_msgs); json_decref(n->out_entries); json_decref(n->log);
+    memset(n, 0, sizeof *n);
+}
+
+static const char *state_name(struct node *n) {
+    switch (raft_state(&n->raft)) {
+    case RAFT_LEADER: return "StateLeader";
+    case RAFT_CANDIDATE: return n->raft.candidate_state.in_pre_vote ? "StatePreCandidate" : "StateCandidate";
+    default: return "StateFollower";
+    }
+}
+static raft_id leader_of(struct node *n) { raft_id id = 0; const char *a = NULL; raft_leader(&n->raft, &id, &a); return id; }
+static json_t *hard_state(struct node *n) { return json_pack("{s:o,s:o,s:o}", "term", js64(n->raft.current_term), "vote", js64(n->raft.voted_for), "commit", js64(n->raft.commit_index)); }
+static json_t *soft_state(struct node *n) { return json_pack("{s:o,s:s}", "lead", js64(leader_of(n)), "raft_state", state_name(n)); }
+
+struct cmd_error { const char *code; char message[256]; };
+static json_t *fail(struct cmd_error *e, const char *code, const char *msg) { e->code = code; snprintf(e->message, sizeof e->message, "%s", msg); return NULL; }
+
+static json_t *cmd_create(json_t *req, struct cmd_error *err) {
+    raft_id id = u64(req, "node"); json_t *cfg = json_object_get(req, "config");
+    struct node *n = NULL;
+    for (int i = 0; i < MAX_NODES; i++) if (!nodes[i].up) { n = &nodes[i]; break; }
+    if (!n) return fail(err, "internal", "too many nodes");
+    memset(n, 0, sizeof *n);
+    n->id = id; n->up = 1;
+    n->durable = json_incref(json_object_get(req, "storage"));
+    n->out_msgs = json_array(); n->out_entries = json_array(); n->log = json_object();
+    n->rng = (uint64_t)json_integer_value(json_object_get(cfg, "seed")) * 2654435761ULL + id;
+    n->io.version = 1; n->io.data = n;
+    n->io.init = io_init; n->io.close = io_close; n->io.load = io_load; n->io.start = io_start;
+    n->io.bootstrap = io_bootstrap; n->io.recover = io_recover; n->io.set_term = io_set_term; n->io.set_vote = io_set_vote;
+    n->io.send = io_send; n->io.append = io_append; n->io.truncate = io_truncate;
+    n->io.snapshot_put = io_snapshot_put; n->io.snapshot_get = io_snapshot_get; n->io.time = io_time; n->io.random = io_random;
+    n->fsm.version = 1; n->fsm.data = n; n->fsm.apply = fsm_apply; n->fsm.snapshot = fsm_snapshot; n->fsm.restore = fsm_restore;
+    char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
+    if (raft_init(&n->raft, &n->io, &n->fsm, id, addr) != 0) { n->up = 0; return fail(err, "internal", "raft_init failed"); }
+    unsigned hb = (unsigned)json_integer_value(json_object_get(cfg, "heartbeat_tick"));
+    unsigned el = (unsigned)json_integer_value(json_object_get(cfg, "election_tick"));
+    raft_set_heartbeat_timeout(&n->raft, QUANTUM * (hb ? hb : 1));
+    raft_set_election_timeout(&n->raft, QUANTUM * (el ? el : 10));
+    raft_set_pre_vote(&n->raft, json_is_true(json_object_get(cfg, "pre_vote")));
+    int rv = raft_start(&n->raft);
+    if (rv != 0) { char m[128]; snprintf(m, sizeof m, "raft_start: %s", raft_strerror(rv)); n->up = 0; return fail(err, "internal", m); }
+    n->prev_state = -1;
+    return json_object();
+}
+
+static json_t *cmd_ready(struct node *n) {
+    raft_index applied = n->raft.last_applied;
+    int changed = raft_state(&n->raft) != n->prev_state || leader_of(n) != n->prev_lead;
+    if (!changed && !n->hs_changed && json_array_size(n->out_msgs) == 0 && json_array_size(n->out_entries) == 0 && applied <= n->reported)
+        return json_pack("{s:n}", "ready");
+    json_t *rd = json_object();
+    if (changed) json_object_set_new(rd, "soft_state", soft_state(n));
+    n->prev_state = raft_state(&n->raft); n->prev_lead = leader_of(n);
+    json_object_set_new(rd, "hard_state", hard_state(n));
+    json_object_set_new(rd, "entries", n->out_entries); n->out_entries = json_array();
+    json_object_set_new(rd, "messages", n->out_msgs); n->out_msgs = json_array();
+    json_t *ce = json_array();
+    for (raft_index i = n->reported + 1; i <= applied; i++) { json_t *e = log_get(n, i); if (e) json_array_append(ce, e); }
+    n->reported = applied;
+    json_object_set_new(rd, "committed_entries", ce);
+    json_object_set_new(rd, "must_sync", json_boolean(n->hs_changed || json_array_size(json_object_get(rd, "entries")) > 0));
+    n->hs_changed = 0;
+    return json_pack("{s:o}", "ready", rd);
+}
+
+static json_t *cmd_advance(struct node *n) {
+    unsigned k = n->n_held; struct held h[MAX_HELD]; memcpy(h, n->held, k * sizeof *h);
+    memmove(n->held, n->held + k, (n->n_held - k) * sizeof *h); n->n_held -= k;
+    for (unsigned i = 0; i < k; i++) {
+        if (h[i].kind == 1) { struct raft_io_send *r = h[i].req; r->cb(r, 0); }
+        else { struct raft_io_append *r = h[i].req; r->cb(r, 0); }
+    }
+    return json_pack("{s:[]}", "conf_states");
+}
+
+static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, struct cmd_error *err) {
+    const char *t = json_string_value(json_object_get(m, "type"));
+    memset(out, 0, sizeof *out);
+    out->server_id = u64(m, "from");
+    static char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)out->server_id); out->server_address = addr;
+    if (!t) return fail(err, "invalid_params", "message without type");
+    if (!strcmp(t, "MsgVote") || !strcmp(t, "MsgPreVote")) {
+        out->type = RAFT_IO_REQUEST_VOTE;
+        out->request_vote = (struct raft_request_vote){u64(m, "term"), out->server_id, u64(m, "index"), u64(m, "log_term"), false, !strcmp(t, "MsgPreVote")};
+    } else if (!strcmp(t, "MsgVoteResp") || !strcmp(t, "MsgPreVoteResp")) {
+        out->type = RAFT_IO_REQUEST_VOTE_RESULT;
+        out->request_vote_result.term = u64(m, "term");
+        out->request_vote_result.vote_granted = !json_is_true(json_object_get(m, "reject"));
+        out->request_vote_result.pre_vote = !strcmp(t, "MsgPreVoteResp") ? raft_tribool_true : raft_tribool_false;
+    } else if (!strcmp(t, "MsgApp") || !strcmp(t, "MsgHeartbeat")) {
+        json_t *es = json_object_get(m, "entries"), *e; size_t i;
+        out->type = RAFT_IO_APPEND_ENTRIES;
+        struct raft_append_entries *a = &out->append_entries;
+        a->term = u64(m, "term"); a->prev_log_index = u64(m, "index"); a->prev_log_term = u64(m, "log_term"); a->leader_commit = u64(m, "commit");
+        a->n_entries = (unsigned)json_array_size(es);
+        a->entries = a->n_entries ? raft_calloc(a->n_entries, sizeof *a->entries) : NULL;
+        json_array_foreach(es, i, e) {
+            const char *ty = json_string_value(json_object_get(e, "type")); const char *d = json_string_value(json_object_get(e, "data"));
+            a->entries[i].term = u64(e, "term"); a->entries[i].type = ty && strcmp(ty, "EntryNormal") ? RAFT_CHANGE : RAFT_COMMAND;
+            a->entries[i].buf.base = b64dec(d ? d : "", &a->entries[i].buf.len); a->entries[i].batch = a->entries[i].buf.base;
+            /* an empty normal entry is a barrier, as our encoder shows one */
+            if (a->entries[i].buf.len == 0 && a->entries[i].type == RAFT_COMMAND) a->entries[i].type = RAFT_BARRIER;
+        }
+    } else if (!strcmp(t, "MsgAppResp") || !strcmp(t, "MsgHeartbeatResp")) {
+        out->type = RAFT_IO_APPEND_ENTRIES_RESULT;
+        int rej = json_is_true(json_object_get(m, "reject"));
+        out->append_entries_result = (struct raft_append_entries_result){u64(m, "term"), rej ? u64(m, "index") : 0, rej ? u64(m, "reject_hint") : u64(m, "index")};
+    } else if (!strcmp(t, "MsgTimeoutNow")) {
+        out->type = RAFT_IO_TIMEOUT_NOW;
+        out->timeout_now.term = u64(m, "term"); out->timeout_now.last_log_index = u64(m, "index"); out->timeout_now.last_log_term = u64(m, "log_term");
+    } else {
+        char b[96]; snprintf(b, sizeof b, "message type %s has no canonical/raft counterpart", t); return fail(err, "unsupported", b);
+    }
+    (void)n;
+    return json_object();
+}
+
+static void apply_done(struct raft_apply *req, int status, void *result) { (void)status; (void)result; free(req); }
+
+static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
+    if (!strcmp(cmd, "hello"))
+        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:[s,s,s,s,s]}", "protocol_version", 1,
+                         "implementation", "name", "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
+                         "message_model", "generic", "capabilities", "election", "replication", "prevote", "pre_vote_optional", "check_quorum");
+    if (!strcmp(cmd, "reset")) { for (int i = 0; i < MAX_NODES; i++) drop(&nodes[i]); return json_object(); }
+    if (!strcmp(cmd, "bye")) return json_object();
+    if (!strcmp(cmd, "create")) return cmd_create(req, err);
+    struct node *n = find(u64(req, "node"));
+    if (!n) {
+        if (!strcmp(cmd, "crash")) return json_object();
+        if (!strcmp(cmd, "tick") || !strcmp(cmd, "step") || !strcmp(cmd, "propose") || !strcmp(cmd, "ready") || !strcmp(cmd, "advance") || !strcmp(cmd, "status") || !strcmp(cmd, "campaign"))
+            return fail(err, "invalid_params", "no such node");
+        return fail(err, "unknown_command", cmd);
+    }
+    if (!strcmp(cmd, "crash")) { drop(n); return json_object(); }
+    if (!strcmp(cmd, "tick")) { n->now += QUANTUM; n->tick_cb(&n->io); return json_object(); }
+    if (!strcmp(cmd, "step")) {
+        struct raft_message m;
+        if (!decode_msg(n, json_object_get(req, "msg"), &m, err)) return NULL;
+        n->recv_cb(&n->io, &m);
+        return json_object();
+    }
+    if (!strcmp(cmd, "propose")) {
+        struct raft_buffer b; const char *d = json_string_value(json_object_get(req, "data"));
+        b.base = b64dec(d ? d : "", &b.len);
+        struct raft_apply *r = calloc(1, sizeof *r);
+        int rv = raft_apply(&n->raft, r, &b, 1, apply_done);
+        if (rv != 0) { free(r); raft_free(b.base); return fail(err, "rejected", rv == RAFT_NOTLEADER ? "ErrProposalDropped" : raft_strerror(rv)); }
+        return json_object();
+    }
+    if (!strcmp(cmd, "ready")) return cmd_ready(n);
+    if (!strcmp(cmd, "advance")) return cmd_advance(n);
+    if (!strcmp(cmd, "status")) {
+        json_t *voters = json_array(), *learners = json_array();
+        for (unsigned i = 0; i < n->raft.configuration.n; i++) {
+            struct raft_server *s = &n->raft.configuration.servers[i];
+            json_array_append_new(s->role == RAFT_VOTER ? voters : learners, js64(s->id));
+        }
+        return json_pack("{s:{s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:{}}}", "status", "id", js64(n->id), "hard_state", hard_state(n),
+                         "soft_state", soft_state(n), "applied", js64(n->raft.last_applied), "lead_transferee", js64(0),
+                         "config", "voters", voters, "learners", learners, "progress");
+    }
+    return fail(err, "unknown_command", cmd);
+}
+
+int main(void) {
+    char *line = NULL; size_t cap = 0; ssize_t len;
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    while ((len = getline(&line, &cap, stdin)) > 0) {
+        json_error_t jerr; json_t *req = json_loads(line, 0, &jerr);
+        if (!req) continue;
+        json_t *id = json_object_get(req, "id"); const char *cmd = json_string_value(json_object_get(req, "cmd"));
+        struct cmd_error err = {0};
+        json_t *result = cmd ? dispatch(cmd, req, &err) : fail(&err, "invalid_params", "no cmd");
+        json_t *resp = result ? json_pack("{s:O,s:b,s:o}", "id", id, "ok", 1, "result", result)
+                              : json_pack("{s:O,s:b,s:{s:s,s:s}}", "id", id, "ok", 0, "error", "code", err.code, "message", err.message);
+        char *out = json_dumps(resp, JSON_COMPACT);
+        fputs(out, stdout); fputc('\n', stdout); fflush(stdout);
+        free(out); json_decref(resp);
+        int bye = cmd && !strcmp(cmd, "bye");
+        json_decref(req);
+        if (bye) break;
+    }
+    free(line);
+    return 0;
+}

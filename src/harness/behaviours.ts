@@ -1,0 +1,72 @@
+// How the harness drives a library that lacks one of etcd's behaviours it can stand in for
+// (spec/protocol.md §5.1). Two stand-ins, both declared facts of the driver rather than guesses:
+//   - no `campaign`: a campaign step ticks the node alone until it starts an election (elect by
+//     ticks), so a trace's set-up still elects the node it names;
+//   - no `check_quorum_optional` / `pre_vote_optional`: the library always runs CheckQuorum /
+//     PreVote, so every node is created with that option on, whatever the trace says, and the
+//     invariant checker judges the run accordingly.
+// Traces whose assertions depend on the behaviour itself list the feature and are skipped instead.
+import type { Driver, NodeConfig, NodeId, Outcome } from "../driver/types.js";
+
+/** Options a driver cannot switch off: each is forced on when the driver lacks its `*_optional` feature. */
+export interface AlwaysOn {
+  readonly checkQuorum: boolean;
+  readonly preVote: boolean;
+  /** Not an option but a fact the checker needs: the commit index is not durable (no `durable_commit`). */
+  readonly volatileCommit: boolean;
+}
+
+export function alwaysOn(capabilities: ReadonlySet<string>): AlwaysOn {
+  return {
+    checkQuorum: !capabilities.has("check_quorum_optional"),
+    preVote: !capabilities.has("pre_vote_optional"),
+    volatileCommit: !capabilities.has("durable_commit"),
+  };
+}
+
+/** Ticks a campaign by ticks may take: past twice the election timeout, the node would campaign again. */
+export function campaignTickBound(electionTick: number): number {
+  return 2 * electionTick + 1;
+}
+
+/**
+ * The driver as the harness uses it for a trace: unchanged for a driver with every behaviour
+ * (the reference, etcd), else with the stand-ins above.
+ */
+export function withBehaviours(driver: Driver, capabilities: ReadonlySet<string>): Driver {
+  const forced = alwaysOn(capabilities);
+  const byTicks = !capabilities.has("campaign");
+  if (!forced.checkQuorum && !forced.preVote && !byTicks) return driver;
+  const electionTick = new Map<NodeId, number>();
+  const create = async (node: NodeId, config: NodeConfig, storage: Parameters<Driver["create"]>[2]): Promise<void> => {
+    electionTick.set(node, config.electionTick);
+    const c: NodeConfig = {
+      ...config,
+      ...(forced.checkQuorum ? { checkQuorum: true } : {}),
+      ...(forced.preVote ? { preVote: true } : {}),
+    };
+    return driver.create(node, c, storage);
+  };
+  const campaign = async (node: NodeId): Promise<Outcome> => {
+    if (!byTicks) return driver.campaign(node);
+    // etcd's Campaign on a leader, a learner or a node outside the configuration changes nothing;
+    // ticks change nothing either, for at most the bound.
+    const bound = campaignTickBound(electionTick.get(node) ?? 10);
+    for (let i = 0; i < bound; i++) {
+      const before = (await driver.status(node)).softState.raftState;
+      if (before === "StateLeader") return { ok: true };
+      await driver.tick(node);
+      const after = (await driver.status(node)).softState.raftState;
+      if (after === "StateCandidate" || after === "StatePreCandidate" || after === "StateLeader") return { ok: true };
+    }
+    return { ok: true };
+  };
+  return new Proxy(driver, {
+    get(target, prop, receiver) {
+      if (prop === "create") return create;
+      if (prop === "campaign") return campaign;
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

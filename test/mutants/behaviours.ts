@@ -1,0 +1,74 @@
+// The reference core without one of etcd-io/raft's behaviours (spec/protocol.md §5.1): each is a
+// correct Raft that another library may legitimately be. They are not bugs: a trace that fails
+// against one depends on that behaviour and must list it in `features` (scripts/behaviour-tags.ts
+// derives and checks the tags from them; the behaviours the harness stands in for — campaign,
+// check_quorum_optional, pre_vote_optional — are derived by running the reference without the
+// feature instead), and driver-check's scenario for the behaviour must fail
+// against it (test/cli/driver-check-neutral.test.ts).
+import type { Mutant } from "./catalogue.js";
+
+export interface BehaviourMutant extends Mutant {
+  /** The feature the patched core lacks. */
+  readonly feature: string;
+}
+
+export const BEHAVIOUR_MUTANTS: readonly BehaviourMutant[] = [
+  {
+    id: "no-empty-entry-on-election",
+    feature: "empty_entry_on_election",
+    bug: "a new leader appends nothing of its term until the first proposal (canonical/raft)",
+    patches: [
+      {
+        file: "core/raft/raft.ts",
+        find: `    if (!appendEntry(this, [{ term: 0, index: 0, type: "EntryNormal", data: new Uint8Array(0) }])) {
+      throw new Error("empty entry was dropped");
+    }
+  }`,
+        replace: "  }",
+      },
+    ],
+  },
+  {
+    id: "no-commit-broadcast",
+    feature: "commit_broadcast",
+    bug: "a leader tells followers a new commit index only with its next append or heartbeat (canonical/raft)",
+    patches: [
+      {
+        file: "core/raft/leader.ts",
+        find: `    releasePendingReadIndexMessages(r);
+    bcastAppend(r);
+  } else if (r.id !== m.from && pr.canBumpCommit(r.raftLog.committed)) {
+    // The peer may lack the latest commit index; tell it before the next heartbeat would.
+    sendAppend(r, m.from);
+  }`,
+        replace: `    releasePendingReadIndexMessages(r);
+  }`,
+      },
+    ],
+  },
+  {
+    id: "no-proposal-forwarding",
+    feature: "proposal_forwarding",
+    bug: "a follower refuses a proposal instead of passing it to its leader (canonical/raft, hashicorp/raft)",
+    patches: [{ file: "core/raft/follower.ts", find: "if (r.config.disableProposalForwarding) return", replace: "if (r.config.disableProposalForwarding || true) return" }],
+  },
+  {
+    id: "volatile-commit",
+    feature: "durable_commit",
+    bug: "the commit index is not restored on restart: a restarted node starts at its snapshot (canonical/raft)",
+    patches: [{ file: "core/raft/raft.ts", find: "    this.raftLog.committed = state.commit;\n", replace: "" }],
+  },
+  {
+    id: "candidate-waits-after-lost-vote",
+    feature: "step_down_on_lost_vote",
+    bug: "a candidate that a quorum rejected stays candidate until its election timer fires (Raft §5.2; canonical/raft)",
+    patches: [
+      {
+        file: "core/raft/candidate.ts",
+        find: `          // A pre-vote response carries the future term; stay at ours.
+          r.becomeFollower(r.term, NONE);`,
+        replace: "          // (waits for the election timer)",
+      },
+    ],
+  },
+];
