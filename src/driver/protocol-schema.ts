@@ -5,16 +5,26 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import driverProtocolSchema from "../../spec/driver-protocol.schema.json" with { type: "json" };
 
 /** Every command of protocol version 1, in the order of spec/protocol.md. */
-export const COMMANDS = [
+export const V1_COMMANDS = [
   "hello", "reset", "create", "crash", "tick", "step", "campaign", "propose", "propose_conf_change",
   "read_index", "transfer_leader", "forget_leader", "report_unreachable", "report_snapshot",
   "set_randomized_election_timeout", "ready", "advance", "storage_append", "storage_apply",
   "compact", "status", "bye",
 ] as const;
+/** Every command: version 2 is version 1 plus `batch`. */
+export const COMMANDS = [...V1_COMMANDS, "batch"] as const;
 export type Command = (typeof COMMANDS)[number];
+/** A command that may be an element of a `batch`: every version-1 command but `hello` and `bye`. */
+export type BatchableCommand = Exclude<(typeof V1_COMMANDS)[number], "hello" | "bye">;
 
 export const PROTOCOL_NAME = "raft-driver";
-export const PROTOCOL_VERSIONS: readonly number[] = [1];
+export const PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+/** The first protocol version with `batch`. */
+export const BATCH_VERSION = 2;
+
+export function isBatchable(cmd: string): cmd is BatchableCommand {
+  return cmd !== "hello" && cmd !== "bye" && cmd !== "batch" && isCommand(cmd);
+}
 
 export function isCommand(s: string): s is Command {
   return (COMMANDS as readonly string[]).includes(s);
@@ -23,9 +33,18 @@ export function isCommand(s: string): s is Command {
 export interface ProtocolValidators {
   request(cmd: Command): ValidateFunction;
   response(cmd: Command): ValidateFunction;
+  /** A batch element's request: the command's request without `id`. */
+  element(cmd: BatchableCommand): ValidateFunction;
+  /** The command's success result alone (a batch element's `result`). */
+  result(cmd: Command): ValidateFunction;
+  /** The error codes the command may answer with. */
+  errorCodes(cmd: Command): readonly string[];
 }
 
 let cached: ProtocolValidators | undefined;
+
+/** Where a command's schema lists the error codes its response may carry. */
+interface ErrorCodeDefs { $defs: { response: { else: { properties: { error: { properties: { code: { enum: string[] } } } } } } } }
 
 export function protocolValidators(): ProtocolValidators {
   if (cached !== undefined) return cached;
@@ -35,26 +54,33 @@ export function protocolValidators(): ProtocolValidators {
   ajv.addSchema(schema);
   const requests = new Map<Command, ValidateFunction>();
   const responses = new Map<Command, ValidateFunction>();
-  const compile = (map: Map<Command, ValidateFunction>, cmd: Command, pointer: string): ValidateFunction => {
+  const elements = new Map<Command, ValidateFunction>();
+  const results = new Map<Command, ValidateFunction>();
+  const compile = (map: Map<Command, ValidateFunction>, cmd: Command, pointer: string, closed = false): ValidateFunction => {
     let v = map.get(cmd);
     if (v === undefined) {
-      v = ajv.compile({ $ref: `${schema.$id}#/$defs/${pointer}` });
+      v = ajv.compile(closed ? { $ref: `${schema.$id}#/$defs/${pointer}`, unevaluatedProperties: false } : { $ref: `${schema.$id}#/$defs/${pointer}` });
       map.set(cmd, v);
     }
     return v;
   };
+  const defs = (driverProtocolSchema as unknown as { $defs: Record<string, ErrorCodeDefs> }).$defs;
   cached = {
     request: (cmd) => compile(requests, cmd, cmd),
     response: (cmd) => compile(responses, cmd, `${cmd}/$defs/response`),
+    element: (cmd) => compile(elements, cmd, `${cmd}/$defs/fields`, true),
+    result: (cmd) => compile(results, cmd, `${cmd}/$defs/result`),
+    errorCodes: (cmd) => defs[cmd]?.$defs.response.else.properties.error.properties.code.enum ?? [],
   };
   return cached;
 }
 
 /** The most specific schema error, as "at /result/ready/messages/0: must have required property 'from'". */
-export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): string {
+export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined, prefix = ""): string {
   const first = errors?.[0];
   if (first === undefined) return "does not match the schema";
-  const where = first.instancePath === "" ? "the top level" : first.instancePath;
+  const path = prefix + first.instancePath;
+  const where = path === "" ? "the top level" : path;
   const extra =
     first.keyword === "additionalProperties" || first.keyword === "unevaluatedProperties"
       ? ` (${JSON.stringify(first.params["additionalProperty"] ?? first.params["unevaluatedProperty"])})`
