@@ -147,7 +147,9 @@ class Connection {
   /**
    * Sends one command after the previous ones finished; resolves with the decoded result. Under
    * version 2, calls made in the same turn of the event loop (a harness issuing independent calls
-   * together) go in one `batch` line; the driver runs them in the order they were made.
+   * together) go in one `batch` line; the driver runs them in the order they were made. An
+   * element refused with `rejected` (an outcome) does not stop the others; after any other error
+   * the calls behind it are rejected without being run.
    */
   call<T>(cmd: Command, params: Record<string, unknown>, decode: (result: unknown) => T, onFailure?: (e: WireFailure) => T, timeoutMs = this.timeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -293,6 +295,15 @@ class Connection {
         if (el.ok) h.onResult(el.result);
         else h.onFailure(el.error, current);
       }
+      const last = elements[elements.length - 1] as BatchElement;
+      if (!last.ok && last.error.code !== "rejected") {
+        // A failure ends the batch: what came after it is not run, as it would not have been
+        // had each been sent after the one before.
+        const why = new DriverError("driver", `not run: ${elementWhat(f, elements.length - 1)} before it failed with ${last.error.code}`, "batch");
+        for (const h of f.handlers.slice(elements.length)) h.reject(why);
+        f.settle();
+        return;
+      }
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       const err = e instanceof DriverError ? e : new DriverError("protocol", `response to ${current} has a value the harness cannot take: ${detail}`, f.cmd);
@@ -300,7 +311,8 @@ class Connection {
       this.fail(err);
       return;
     }
-    // The driver stopped at a failed element; what it did not run is sent again, before anything else.
+    // The driver stopped at a refused element (an outcome, not a failure); the rest is sent again
+    // before anything else.
     const rest = f.handlers.slice(elements.length);
     f.settle(rest.length === 0 ? undefined : this.send(rest, this.timeoutMs));
   }

@@ -44,11 +44,18 @@ export class Plan {
     this.ops.push({ then });
   }
 
-  /** Makes the calls through `call` (which maps failures), then runs every `then` in order. */
+  /**
+   * Makes the calls through `call` (which maps failures), then runs every `then` in order. If a
+   * call failed, the first failed one in plan order is thrown, and no `then` at or after it runs.
+   */
   async run(call: <T>(what: string, f: (d: Driver) => Promise<T>) => Promise<T>): Promise<void> {
     if (this.ops.length === 0) return;
-    const results = await Promise.all(this.ops.map((o) => (o.f === undefined || o.what === undefined ? undefined : call(o.what, o.f))));
-    this.ops.forEach((o, i) => o.then(results[i]));
+    const settled = await Promise.allSettled(this.ops.map((o) => (o.f === undefined || o.what === undefined ? undefined : call(o.what, o.f))));
+    for (const [i, o] of this.ops.entries()) {
+      const r = settled[i] as PromiseSettledResult<unknown>;
+      if (r.status === "rejected") throw r.reason;
+      o.then(r.value);
+    }
   }
 }
 

@@ -8,7 +8,10 @@ import { DRIVER_ERROR_CODES } from "../../src/driver/types.js";
 const root = new URL("../../", import.meta.url);
 const schema = JSON.parse(readFileSync(new URL("spec/driver-protocol.schema.json", root), "utf8")) as {
   $schema: string;
-  $defs: Record<string, { properties?: { cmd?: { const?: string } }; unevaluatedProperties?: boolean; $defs?: Record<string, unknown>; oneOf?: { $ref: string }[]; enum?: string[] }>;
+  $defs: Record<string, {
+    properties?: { cmd?: { const?: string } }; $ref?: string; required?: string[]; unevaluatedProperties?: boolean;
+    $defs?: Record<string, { properties?: { cmd?: { const?: string } } }>; oneOf?: { $ref: string }[]; enum?: string[];
+  }>;
 };
 
 /** The commands whose Driver method returns an Outcome. */
@@ -25,11 +28,39 @@ describe("the driver protocol schema", () => {
   it("has one closed request per command, with its result and response", () => {
     for (const cmd of COMMANDS) {
       const def = schema.$defs[cmd];
-      expect(def?.properties?.cmd?.const, cmd).toBe(cmd);
+      // The request is its id plus $defs/fields, which is also what a batch element is.
+      expect(def?.$defs?.["fields"]?.properties?.cmd?.const, cmd).toBe(cmd);
+      expect(def?.$ref, cmd).toBe(`#/$defs/${cmd}/$defs/fields`);
+      expect(def?.required, cmd).toEqual(["id"]);
       expect(def?.unevaluatedProperties, cmd).toBe(false);
-      expect(Object.keys(def?.$defs ?? {}).sort(), cmd).toEqual(["response", "result"]);
+      expect(Object.keys(def?.$defs ?? {}).sort(), cmd).toEqual(["fields", "response", "result"]);
     }
     expect(schema.$defs["request"]?.oneOf?.map((r) => r.$ref)).toEqual(COMMANDS.map((c) => `#/$defs/${c}`));
+  });
+
+  it("takes a batch of version-1 requests without id, and no hello, bye or batch inside", () => {
+    const batch = protocolValidators().request("batch");
+    const ok = { id: 9, cmd: "batch", requests: [{ cmd: "tick", node: "1" }, { cmd: "ready", node: "1" }] };
+    expect(batch(ok), JSON.stringify(batch.errors)).toBe(true);
+    expect(batch({ ...ok, requests: [] })).toBe(false);
+    expect(batch({ ...ok, requests: [{ id: 1, cmd: "tick", node: "1" }] })).toBe(false);
+    expect(batch({ ...ok, requests: [{ cmd: "tick", node: "1", extra: 1 }] })).toBe(false);
+    for (const cmd of ["hello", "bye", "batch"]) expect(batch({ ...ok, requests: [{ cmd }] }), cmd).toBe(false);
+    const element = protocolValidators().element("tick");
+    expect(element({ cmd: "tick", node: "1" })).toBe(true);
+    expect(element({ cmd: "tick", node: "1", id: 3 })).toBe(false);
+  });
+
+  it("answers a batch with one element per executed request, each a response without id", () => {
+    const response = protocolValidators().response("batch");
+    const ok = { id: 9, ok: true, result: { responses: [{ ok: true, result: {} }, { ok: false, error: { code: "rejected", message: "ErrProposalDropped" } }] } };
+    expect(response(ok), JSON.stringify(response.errors)).toBe(true);
+    expect(response({ ...ok, result: { responses: [{ ok: true }] } })).toBe(false);
+    expect(response({ ...ok, result: { responses: [{ ok: false, error: { code: "nonsense", message: "" } }] } })).toBe(false);
+    expect(response({ id: 9, ok: false, error: { code: "invalid_params", message: "a nested hello" } })).toBe(true);
+    expect(protocolValidators().result("ready")({ ready: null })).toBe(true);
+    expect(protocolValidators().errorCodes("tick")).not.toContain("rejected");
+    expect(protocolValidators().errorCodes("step")).toContain("rejected");
   });
 
   it("has exactly the error codes of DriverErrorCode", () => {
