@@ -1,5 +1,6 @@
 // The driver protocol's JSON Schema (spec/driver-protocol.schema.json), compiled once with ajv.
 // Both sides validate against it: the client every response, the server every request.
+import { createHash } from "node:crypto";
 import Ajv2020Module from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import driverProtocolSchema from "../../spec/driver-protocol.schema.json" with { type: "json" };
@@ -43,33 +44,45 @@ export interface ProtocolValidators {
 
 let cached: ProtocolValidators | undefined;
 
+/**
+ * The validators compiled ahead of time by scripts/gen-protocol-validators.mjs (npm run build puts
+ * them next to this module in dist/), keyed `request_<cmd>`, `response_<cmd>`, `result_<cmd>` and
+ * `element_<cmd>`; undefined when absent (running from the sources), where ajv compiles them.
+ */
+const precompiled: Readonly<Record<string, ValidateFunction>> | undefined = await import(new URL("./protocol-validators.js", import.meta.url).href)
+  .then((m: Record<string, ValidateFunction> & { SCHEMA_SHA256?: unknown }) =>
+    m.SCHEMA_SHA256 === createHash("sha256").update(JSON.stringify(driverProtocolSchema)).digest("hex") ? m : undefined, () => undefined);
+
 /** Where a command's schema lists the error codes its response may carry. */
 interface ErrorCodeDefs { $defs: { response: { else: { properties: { error: { properties: { code: { enum: string[] } } } } } } } }
 
 export function protocolValidators(): ProtocolValidators {
   if (cached !== undefined) return cached;
   const schema: { $id: string } = driverProtocolSchema;
-  const Ajv2020 = Ajv2020Module.default;
-  const ajv = new Ajv2020({ strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
-  ajv.addSchema(schema);
-  const requests = new Map<Command, ValidateFunction>();
-  const responses = new Map<Command, ValidateFunction>();
-  const elements = new Map<Command, ValidateFunction>();
-  const results = new Map<Command, ValidateFunction>();
-  const compile = (map: Map<Command, ValidateFunction>, cmd: Command, pointer: string, closed = false): ValidateFunction => {
-    let v = map.get(cmd);
+  let ajv: InstanceType<typeof Ajv2020Module.default> | undefined;
+  const compileRef = (pointer: string, closed: boolean): ValidateFunction => {
+    if (ajv === undefined) {
+      ajv = new Ajv2020Module.default({ strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
+      ajv.addSchema(schema);
+    }
+    const ref = `${schema.$id}#/$defs/${pointer}`;
+    return ajv.compile(closed ? { $ref: ref, unevaluatedProperties: false } : { $ref: ref });
+  };
+  const maps = { request: new Map<Command, ValidateFunction>(), response: new Map<Command, ValidateFunction>(), element: new Map<Command, ValidateFunction>(), result: new Map<Command, ValidateFunction>() };
+  const get = (kind: keyof typeof maps, cmd: Command, pointer: string): ValidateFunction => {
+    let v = maps[kind].get(cmd);
     if (v === undefined) {
-      v = ajv.compile(closed ? { $ref: `${schema.$id}#/$defs/${pointer}`, unevaluatedProperties: false } : { $ref: `${schema.$id}#/$defs/${pointer}` });
-      map.set(cmd, v);
+      v = precompiled?.[`${kind}_${cmd}`] ?? compileRef(pointer, kind === "element");
+      maps[kind].set(cmd, v);
     }
     return v;
   };
   const defs = (driverProtocolSchema as unknown as { $defs: Record<string, ErrorCodeDefs> }).$defs;
   cached = {
-    request: (cmd) => compile(requests, cmd, cmd),
-    response: (cmd) => compile(responses, cmd, `${cmd}/$defs/response`),
-    element: (cmd) => compile(elements, cmd, `${cmd}/$defs/fields`, true),
-    result: (cmd) => compile(results, cmd, `${cmd}/$defs/result`),
+    request: (cmd) => get("request", cmd, cmd),
+    response: (cmd) => get("response", cmd, `${cmd}/$defs/response`),
+    element: (cmd) => get("element", cmd, `${cmd}/$defs/fields`),
+    result: (cmd) => get("result", cmd, `${cmd}/$defs/result`),
     errorCodes: (cmd) => defs[cmd]?.$defs.response.else.properties.error.properties.code.enum ?? [],
   };
   return cached;

@@ -1,11 +1,15 @@
 // spec/driver-protocol.schema.json: one $def per command with its request, result and response;
 // the example session of spec/protocol.md is valid against it, line by line.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import Ajv2020Module from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { buildCli } from "../cli/build.js";
 import { COMMANDS, isCommand, protocolValidators } from "../../src/driver/protocol-schema.js";
 import { DRIVER_ERROR_CODES } from "../../src/driver/types.js";
 
 const root = new URL("../../", import.meta.url);
+const Ajv2020 = Ajv2020Module.default;
 const schema = JSON.parse(readFileSync(new URL("spec/driver-protocol.schema.json", root), "utf8")) as {
   $schema: string;
   $defs: Record<string, {
@@ -89,6 +93,36 @@ describe("the driver protocol schema", () => {
       if (!isCommand(cmd)) throw new Error(`no command before ${line}`);
       const validate = line.startsWith("→ ") ? protocolValidators().request(cmd) : protocolValidators().response(cmd);
       expect(validate(value), `${line.slice(0, 80)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+});
+
+describe("the validators compiled ahead of time (npm run build)", () => {
+  it("come from this schema and judge as the ones compiled at run time", async () => {
+    buildCli();
+    const generated = (await import(new URL("dist/src/driver/protocol-validators.js", root).href)) as Record<string, ((v: unknown) => boolean) & { errors?: unknown }> & { SCHEMA_SHA256: string };
+    expect(generated.SCHEMA_SHA256).toBe(createHash("sha256").update(JSON.stringify(schema)).digest("hex"));
+    const samples: [string, unknown][] = [
+      ["response_ready", { id: 2, ok: true, result: { ready: { messages: [{ type: "MsgApp", to: "2", term: "1" }] } } }],
+      ["response_ready", { id: 2, ok: true, result: { ready: null } }],
+      ["response_step", { id: 2, ok: false, error: { code: "rejected", message: "x" } }],
+      ["response_tick", { id: 2, ok: false, error: { code: "rejected", message: "x" } }],
+      ["request_tick", { id: 2, cmd: "tick", node: "1" }],
+      ["request_tick", { id: 2, cmd: "tick", node: 1 }],
+      ["element_tick", { cmd: "tick", node: "1" }],
+      ["element_tick", { cmd: "tick", node: "1", id: 4 }],
+      ["result_status", { status: { id: "1" } }],
+    ];
+    for (const [name, value] of samples) {
+      const v = generated[name];
+      expect(v, name).toBeTypeOf("function");
+      const ajv = new Ajv2020({ strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
+      ajv.addSchema(schema);
+      const [kind, cmd] = name.split(/_(.*)/s) as [string, string];
+      const pointer = { request: cmd, response: `${cmd}/$defs/response`, result: `${cmd}/$defs/result`, element: `${cmd}/$defs/fields` }[kind] as string;
+      const reference = ajv.compile({ $ref: `${(schema as unknown as { $id: string }).$id}#/$defs/${pointer}`, ...(kind === "element" ? { unevaluatedProperties: false } : {}) });
+      expect(v?.(value), `${name} ${JSON.stringify(value)}`).toBe(reference(value));
+      expect(v?.errors ?? null, name).toEqual(reference.errors ?? null);
     }
   });
 });
