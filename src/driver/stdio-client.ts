@@ -62,8 +62,10 @@ interface InFlight {
   readonly cmd: string;
   readonly what: string;
   readonly timer: NodeJS.Timeout;
-  /** One handler, or one per batch element when cmd is `batch`. */
+  /** One handler, or one per element of a batch the client built. */
   readonly handlers: readonly Handler[];
+  /** The client built this line as a batch of the handlers' requests (not a `request("batch")`). */
+  readonly batched: boolean;
   /** Settles the line: called once its response was handled (or the connection failed). */
   readonly settle: (next?: Promise<void>) => void;
 }
@@ -219,7 +221,7 @@ class Connection {
       const timer = setTimeout(() => {
         this.fail(new DriverError("timeout", `no response to ${what} within ${timeoutMs} ms${this.stderrSuffix()}`, cmd));
       }, timeoutMs);
-      this.inFlight = { id, cmd, what, timer, handlers, settle: (next) => settle(next ?? Promise.resolve()) };
+      this.inFlight = { id, cmd, what, timer, handlers, batched: single === undefined, settle: (next) => settle(next ?? Promise.resolve()) };
       this.child.stdin.write(line);
     });
   }
@@ -259,7 +261,7 @@ class Connection {
       return;
     }
     const envelope = parsed as { ok: boolean; result?: unknown; error?: WireFailure };
-    const single = f.handlers.length === 1 && f.cmd !== "batch" ? f.handlers[0] : undefined;
+    const single = f.batched ? undefined : f.handlers[0];
     let elements: readonly BatchElement[] | undefined;
     if (single === undefined && envelope.ok) {
       const problem = batchProblem(f, (envelope.result as { responses: BatchElement[] }).responses);
