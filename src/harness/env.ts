@@ -31,7 +31,8 @@ export class DriverUnsupported extends Error {}
  * result (`then`), and harness effects that must follow the calls before them (`effect`), run in
  * plan order once every call has answered, so a trace observes the same order of events as if
  * each call had been awaited on its own. Whatever the parameters of a later call depend on is
- * done while planning.
+ * done while planning. The calls of a plan are made in one synchronous turn, in plan order; a
+ * Driver (or wrapper) must start each call before it first waits, or their order is lost.
  */
 export class Plan {
   private readonly ops: { readonly what?: string; readonly f?: (d: Driver) => Promise<unknown>; readonly then: (r: unknown) => void }[] = [];
@@ -115,6 +116,12 @@ export class Env {
   readonly timeline = new TimelineRecorder();
   /** The calls the last operation of the step left to run with the status refresh (see `leave`). */
   private tail: Plan | undefined;
+  /**
+   * Nodes whose cached `status` was read after the last call into the driver: reading it again
+   * would give the same answer (a status is a pure read), so `refreshStatus` does not (a `check`
+   * step's second refresh, a `status` step's).
+   */
+  private readonly fresh = new Set<NodeId>();
 
   constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig) {}
 
@@ -158,6 +165,7 @@ export class Env {
   }
 
   private async callNow<T>(what: string, f: (d: Driver) => Promise<T>): Promise<T> {
+    this.fresh.clear();
     try {
       return await f(this.driver);
     } catch (e) {
@@ -185,6 +193,8 @@ export class Env {
   private leave(plan: Plan): void {
     if (this.tail !== undefined) throw new Error("harness: a plan was left while another was pending");
     this.tail = plan;
+    this.fresh.clear(); // its calls are yet to run
+
   }
 
   /** Runs what the last operation left (see `leave`); every step ends with it (refreshStatus). */
@@ -670,9 +680,11 @@ export class Env {
   }
 
   async status(id: NodeId): Promise<void> {
-    this.upNode(id);
+    const n = this.upNode(id);
     const st = await this.call(`status ${id}`, (d) => d.status(id));
     this.events.push(statusToYaml(id, st));
+    n.status = st;
+    this.fresh.add(id);
   }
 
   /** Refreshes the cached status of the nodes this step touched. */
@@ -680,10 +692,15 @@ export class Env {
     // What the step's last operation left runs first, in the same batch.
     const plan = this.tail ?? new Plan();
     this.tail = undefined;
+    const read: NodeId[] = [];
     for (const id of [...this.touched].sort((a, b) => a - b)) {
       const n = this.nodes[id - 1];
-      if (n?.up) plan.call(`status ${id}`, (d) => d.status(id), (st) => (n.status = st));
+      if (n?.up && !this.fresh.has(id)) {
+        plan.call(`status ${id}`, (d) => d.status(id), (st) => (n.status = st));
+        read.push(id);
+      }
     }
     await plan.run((what, f) => this.callNow(what, f));
+    for (const id of read) this.fresh.add(id);
   }
 }
