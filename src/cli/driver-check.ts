@@ -4,6 +4,8 @@
 import { createStdioDriver, type RawResponse, type StdioDriver, type StdioDriverOptions } from "../driver/stdio-client.js";
 import { splitShellWords } from "../driver/shell-words.js";
 import { FEATURES, type DriverInfo, type Feature } from "../driver/types.js";
+import { BATCH_VERSION } from "../driver/protocol-schema.js";
+import { BASE_CONFIG } from "../harness/config.js";
 import { runTrace } from "../harness/run.js";
 import { loadTraceText } from "../trace/load.js";
 import { intFlag, parseFlags, stringFlag } from "./args.js";
@@ -269,12 +271,78 @@ async function scenario(driver: StdioDriver, info: DriverInfo, id: string, s: Sc
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
 
 function handshakeProblem(info: DriverInfo): string | undefined {
-  if (info.protocolVersion !== 1) return `protocol version ${info.protocolVersion}, expected 1`;
+  if (info.protocolVersion !== 1 && info.protocolVersion !== BATCH_VERSION) return `protocol version ${info.protocolVersion}, expected 1 or 2`;
   const impl = info.implementation;
   if (impl.name === "" || impl.version === "" || impl.language === "") return "implementation name, version and language must be non-empty";
   if (info.messageModel !== "etcd" && info.messageModel !== "generic") return `unknown message model ${String(info.messageModel)}`;
   if (info.capabilities.length === 0) return "no capabilities declared";
   return undefined;
+}
+
+type Element = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+/** Sends a raw `batch`; the elements of an ok answer, or why there are none. */
+async function rawBatch(driver: StdioDriver, requests: readonly Record<string, unknown>[]): Promise<{ elements?: Element[]; error?: string }> {
+  const r: RawResponse = await driver.request("batch", { requests });
+  if (!r.ok) return { error: `${r.error.code}: ${r.error.message}` };
+  return { elements: (r.result as { responses: Element[] }).responses };
+}
+
+const codeOf = (e: Element | undefined): string => (e === undefined ? "(none)" : e.ok ? "ok" : e.error.code);
+
+/**
+ * The `batch` items (protocol version 2, spec/protocol.md §6.4), on one follower of a fresh
+ * three-voter cluster: a batch runs to its end; it stops after the first element that is not ok
+ * (a schema-invalid element, and a proposal the leaderless follower may refuse); a nested hello
+ * refuses the whole batch.
+ */
+async function batchItems(driver: StdioDriver, report: (name: string, problem?: string) => void): Promise<void> {
+  const node = "1";
+  const setUp = async (): Promise<void> => {
+    await driver.reset();
+    const confState = { voters: [1, 2, 3], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+    await driver.create(1, { ...BASE_CONFIG, applied: 2, seed: 1 }, {
+      hardState: { term: 0, vote: 0, commit: 2 }, snapshot: { data: new Uint8Array(0), metadata: { confState, index: 2, term: 1 } }, entries: [],
+    });
+  };
+  const item = async (name: string, check: () => Promise<string | undefined>): Promise<void> => {
+    let problem: string | undefined;
+    try {
+      problem = await check();
+    } catch (e) {
+      problem = describe(e);
+    }
+    report(name, problem);
+  };
+  await item("batch: three elements run in order, one response each", async () => {
+    await setUp();
+    const r = await rawBatch(driver, [{ cmd: "tick", node }, { cmd: "ready", node }, { cmd: "status", node }]);
+    if (r.elements === undefined) return `the batch was refused: ${r.error}`;
+    if (r.elements.length !== 3 || r.elements.some((e) => !e.ok)) return `answered ${r.elements.map(codeOf).join(", ")}, expected ok, ok, ok`;
+    return undefined;
+  });
+  await item("batch: stops after an element the schema refuses (invalid_params)", async () => {
+    await setUp();
+    const r = await rawBatch(driver, [{ cmd: "tick", node }, { cmd: "tick", node, ticks: 2 }, { cmd: "tick", node }]);
+    if (r.elements === undefined) return `the batch was refused as a whole (${r.error}); only its second element is invalid`;
+    const codes = r.elements.map(codeOf);
+    return codes.join(",") === "ok,invalid_params" ? undefined : `answered ${codes.join(", ")}, expected ok, invalid_params and nothing after it`;
+  });
+  await item("batch: stops after a refused element (rejected) too", async () => {
+    await setUp();
+    // A follower that knows no leader drops a proposal (etcd: ErrProposalDropped); a driver whose
+    // implementation queues it instead answers ok, and then every element must run.
+    const r = await rawBatch(driver, [{ cmd: "tick", node }, { cmd: "propose", node, data: "eA==" }, { cmd: "tick", node }]);
+    if (r.elements === undefined) return `the batch was refused: ${r.error}`;
+    const codes = r.elements.map(codeOf);
+    const expected = codes[1] === "rejected" ? "ok,rejected" : "ok,ok,ok";
+    return codes.join(",") === expected ? undefined : `answered ${codes.join(", ")}, expected ${expected.replaceAll(",", ", ")}${codes[1] === "rejected" ? " and nothing after it" : ""}`;
+  });
+  await item("batch: a nested hello refuses the whole batch with invalid_params", async () => {
+    const r = await rawBatch(driver, [{ cmd: "reset" }, { cmd: "hello", protocol: "raft-driver", versions: [1, 2] }]);
+    if (r.elements !== undefined) return `answered element by element (${r.elements.map(codeOf).join(", ")}) instead of refusing the batch`;
+    return r.error?.startsWith("invalid_params") === true ? undefined : `refused with ${r.error}, expected invalid_params`;
+  });
 }
 
 /** The responses of one fixed session on a fresh driver process, as the driver wrote them. */
@@ -328,6 +396,8 @@ export async function checkDriver(argv: readonly string[], timeoutMs: number, wr
         info = await driver.hello().catch(() => info);
       }
     }
+
+    if (info.protocolVersion >= BATCH_VERSION) await batchItems(driver, report);
 
     let unknown: string | undefined;
     try {

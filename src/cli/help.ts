@@ -66,8 +66,10 @@ Lists every invariant the checker evaluates after each step, with its definition
 property it corresponds to. --json prints the list as a JSON array.
 `;
 
-export const REFERENCE_DRIVER_HELP = `Usage: raft-conformance reference-driver
+export const REFERENCE_DRIVER_HELP = `Usage: raft-conformance reference-driver [--protocol-version N]
 
 Serves the reference Raft core as a driver over stdin/stdout (the protocol of spec/protocol.md),
 so the harness can exercise the real protocol: run --driver "raft-conformance reference-driver".
+
+  --protocol-version N   speak only protocol version N (1: no batch; default: every version, 1 and 2)
 `;

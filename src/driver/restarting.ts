@@ -40,6 +40,8 @@ export function restartingDriver(start: () => Driver, command: string): Driver {
 
   const wrapped: Driver = {
     hello,
+    // The only method that waits before it calls the driver: the harness never plans a reset
+    // together with other calls (src/harness/env.ts, Plan), whose order a wait would change.
     reset: async () => {
       await restartIfBroken();
       return guard((d) => d.reset());

@@ -5,7 +5,7 @@ import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import type { Message, NodeId } from "../core/types.js";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, quoteStart } from "./ndjson.js";
 import { forgetGroup, killGroup, spawnGroup } from "./process-group.js";
-import { type Command, describeSchemaErrors, isCommand, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
+import { BATCH_VERSION, type Command, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
 import { type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
 import * as wire from "./wire.js";
 
@@ -46,17 +46,32 @@ const DRAIN_MS = 1000;
 
 interface WireFailure { readonly code: DriverErrorCode; readonly message: string }
 
+/** What to do with the response to one request (on its own or as a batch element). */
+interface Handler {
+  readonly cmd: string;
+  readonly params: Record<string, unknown>;
+  readonly onResult: (result: unknown) => void;
+  readonly onFailure: (error: WireFailure, what: string) => void;
+  /** Set by `request`: the whole envelope goes to onEnvelope instead. */
+  readonly onEnvelope?: (envelope: RawResponse) => void;
+  readonly reject: (error: DriverError) => void;
+}
+
 interface InFlight {
   readonly id: number;
   readonly cmd: string;
   readonly what: string;
   readonly timer: NodeJS.Timeout;
-  readonly onResult: (result: unknown) => void;
-  readonly onFailure: (error: WireFailure) => void;
-  /** Set by `request`: the whole envelope goes to onEnvelope instead. */
-  readonly onEnvelope?: (envelope: RawResponse) => void;
-  readonly reject: (error: DriverError) => void;
+  /** One handler, or one per element of a batch the client built. */
+  readonly handlers: readonly Handler[];
+  /** The client built this line as a batch of the handlers' requests (not a `request("batch")`). */
+  readonly batched: boolean;
+  /** Settles the line: called once its response was handled (or the connection failed). */
+  readonly settle: (next?: Promise<void>) => void;
 }
+
+/** At most this many requests go in one `batch` line; more are sent as several. */
+export const MAX_BATCH_REQUESTS = 256;
 
 /** The last lines of a stream, each and the unfinished one bounded in length. */
 class TailBuffer {
@@ -75,6 +90,8 @@ class TailBuffer {
   }
 }
 
+const nodeSuffix = (params: Record<string, unknown>): string => (typeof params["node"] === "string" ? `, node ${params["node"]}` : "");
+
 class Connection {
   readonly child: ChildProcessWithoutNullStreams;
   private readonly splitter: LineSplitter;
@@ -83,6 +100,11 @@ class Connection {
   private inFlight: InFlight | undefined;
   private broken: DriverError | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Calls made in the same turn of the event loop, sent together at its end (version 2). */
+  private queue: Handler[] = [];
+  private flushScheduled = false;
+  /** The protocol version the driver chose; `batch` is used from BATCH_VERSION on. */
+  version = 1;
   private exitDescription: string | undefined;
   private finished = false;
   private closing = false;
@@ -124,49 +146,82 @@ class Connection {
     return this.stderr.tail();
   }
 
-  /** Sends one command after the previous one finished; resolves with the decoded result. */
+  /**
+   * Sends one command after the previous ones finished; resolves with the decoded result. Under
+   * version 2, calls made in the same turn of the event loop (a harness issuing independent calls
+   * together) go in one `batch` line; the driver runs them in the order they were made. An
+   * element refused with `rejected` (an outcome) does not stop the others; after any other error
+   * the calls behind it are rejected without being run.
+   */
   call<T>(cmd: Command, params: Record<string, unknown>, decode: (result: unknown) => T, onFailure?: (e: WireFailure) => T, timeoutMs = this.timeoutMs): Promise<T> {
-    const run = (): Promise<T> => this.send(cmd, params, decode, onFailure, timeoutMs);
-    const p = this.chain.then(run, run);
-    this.chain = p.catch(() => undefined);
-    return p;
-  }
-
-  /** Sends a command and resolves with its envelope, whatever the outcome (see StdioDriver.request). */
-  request(cmd: string, params: Record<string, unknown>): Promise<RawResponse> {
-    const run = (): Promise<RawResponse> =>
-      new Promise<RawResponse>((resolve, reject) => {
-        this.send(cmd, params, () => undefined, undefined, this.timeoutMs, resolve).catch(reject);
-      });
-    const p = this.chain.then(run, run);
-    this.chain = p.catch(() => undefined);
-    return p;
-  }
-
-  private send<T>(cmd: string, params: Record<string, unknown>, decode: (result: unknown) => T, onFailure: ((e: WireFailure) => T) | undefined, timeoutMs: number, onEnvelope?: (envelope: RawResponse) => void): Promise<T> {
-    if (this.broken !== undefined) return Promise.reject(this.broken);
-    const id = this.nextId++;
-    const node = typeof params["node"] === "string" ? `, node ${params["node"]}` : "";
-    const what = `\`${cmd}\` (id ${id}${node})`;
-    let line: string;
-    try {
-      line = `${JSON.stringify({ id, cmd, ...params })}\n`;
-    } catch (e) {
-      return Promise.reject(e);
-    }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(new DriverError("timeout", `no response to ${what} within ${timeoutMs} ms${this.stderrSuffix()}`, cmd));
-      }, timeoutMs);
-      this.inFlight = {
-        id, cmd, what, timer, reject,
-        ...(onEnvelope === undefined ? {} : { onEnvelope }),
+      const h: Handler = {
+        cmd, params, reject,
         onResult: (result) => resolve(decode(result)),
-        onFailure: (error) => {
+        onFailure: (error, what) => {
           if (onFailure !== undefined && error.code === "rejected") resolve(onFailure(error));
           else reject(new DriverError("driver", `driver answered ${what} with error ${error.code}: ${error.message}`, cmd, error.code));
         },
       };
+      if (this.version >= BATCH_VERSION && isBatchable(cmd) && timeoutMs === this.timeoutMs) {
+        this.queue.push(h);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          queueMicrotask(() => this.flush());
+        }
+      } else {
+        this.enqueueLine([h], timeoutMs);
+      }
+    });
+  }
+
+  /** Sends a command and resolves with its envelope, whatever the outcome (see StdioDriver.request). */
+  request(cmd: string, params: Record<string, unknown>): Promise<RawResponse> {
+    return new Promise<RawResponse>((resolve, reject) => {
+      this.enqueueLine([{ cmd, params, reject, onEnvelope: resolve, onResult: () => undefined, onFailure: () => undefined }], this.timeoutMs);
+    });
+  }
+
+  /** Sends what the last turn queued: one request alone, several as batches. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const items = this.queue;
+    this.queue = [];
+    for (let k = 0; k < items.length; k += MAX_BATCH_REQUESTS) this.enqueueLine(items.slice(k, k + MAX_BATCH_REQUESTS), this.timeoutMs);
+  }
+
+  /** Puts a line (one request, or a batch of several) after the lines before it. */
+  private enqueueLine(handlers: readonly Handler[], timeoutMs: number): void {
+    const run = (): Promise<void> => this.send(handlers, timeoutMs);
+    this.chain = this.chain.then(run, run).catch(() => undefined);
+  }
+
+  /** Writes one line; resolves when its response was handled (a batch's re-sent rest included). */
+  private send(handlers: readonly Handler[], timeoutMs: number): Promise<void> {
+    if (this.broken !== undefined) {
+      for (const h of handlers) h.reject(this.broken);
+      return Promise.resolve();
+    }
+    const id = this.nextId++;
+    const single = handlers.length === 1 ? handlers[0] : undefined;
+    const cmd = single?.cmd ?? "batch";
+    const what = single !== undefined
+      ? `\`${single.cmd}\` (id ${id}${nodeSuffix(single.params)})`
+      : `\`batch\` (id ${id}, ${handlers.length} requests: ${handlers.slice(0, 4).map((h) => h.cmd).join(", ")}${handlers.length > 4 ? ", …" : ""})`;
+    let line: string;
+    try {
+      line = single !== undefined
+        ? `${JSON.stringify({ id, cmd, ...single.params })}\n`
+        : `${JSON.stringify({ id, cmd, requests: handlers.map((h) => ({ cmd: h.cmd, ...h.params })) })}\n`;
+    } catch (e) {
+      for (const h of handlers) h.reject(e as DriverError);
+      return Promise.resolve();
+    }
+    return new Promise<void>((settle) => {
+      const timer = setTimeout(() => {
+        this.fail(new DriverError("timeout", `no response to ${what} within ${timeoutMs} ms${this.stderrSuffix()}`, cmd));
+      }, timeoutMs);
+      this.inFlight = { id, cmd, what, timer, handlers, batched: single === undefined, settle: (next) => settle(next ?? Promise.resolve()) };
       this.child.stdin.write(line);
     });
   }
@@ -206,19 +261,62 @@ class Connection {
       return;
     }
     const envelope = parsed as { ok: boolean; result?: unknown; error?: WireFailure };
+    const single = f.batched ? undefined : f.handlers[0];
+    let elements: readonly BatchElement[] | undefined;
+    if (single === undefined && envelope.ok) {
+      const problem = batchProblem(f, (envelope.result as { responses: BatchElement[] }).responses);
+      if (problem !== undefined) {
+        this.fail(new DriverError("protocol", `response to ${f.what} ${problem}: ${quoteStart(text)}`, f.cmd));
+        return;
+      }
+      elements = (envelope.result as { responses: BatchElement[] }).responses;
+    }
     clearTimeout(f.timer);
     this.inFlight = undefined;
     this.onResponseLine?.(text);
+    let current = f.what;
     try {
-      if (f.onEnvelope !== undefined) f.onEnvelope(envelope.ok ? { ok: true, result: envelope.result } : { ok: false, error: envelope.error as WireFailure });
-      else if (envelope.ok) f.onResult(envelope.result);
-      else f.onFailure(envelope.error as WireFailure);
+      if (single !== undefined) {
+        if (single.onEnvelope !== undefined) single.onEnvelope(envelope.ok ? { ok: true, result: envelope.result } : { ok: false, error: envelope.error as WireFailure });
+        else if (envelope.ok) single.onResult(envelope.result);
+        else single.onFailure(envelope.error as WireFailure, f.what);
+        f.settle();
+        return;
+      }
+      if (elements === undefined) {
+        // The batch as a whole was refused: every element fails with that error (as a driver
+        // error without its code, since no element was answered on its own).
+        const e = envelope.error as WireFailure;
+        for (const h of f.handlers) h.reject(new DriverError("driver", `driver answered ${f.what} with error ${e.code}: ${e.message}`, "batch"));
+        f.settle();
+        return;
+      }
+      for (const [k, el] of elements.entries()) {
+        const h = f.handlers[k] as Handler;
+        current = elementWhat(f, k);
+        if (el.ok) h.onResult(el.result);
+        else h.onFailure(el.error, current);
+      }
+      const last = elements[elements.length - 1] as BatchElement;
+      if (!last.ok && last.error.code !== "rejected") {
+        // A failure ends the batch: what came after it is not run, as it would not have been
+        // had each been sent after the one before.
+        const why = new DriverError("driver", `not run: ${elementWhat(f, elements.length - 1)} before it failed with ${last.error.code}`, "batch");
+        for (const h of f.handlers.slice(elements.length)) h.reject(why);
+        f.settle();
+        return;
+      }
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
-      const err = e instanceof DriverError ? e : new DriverError("protocol", `response to ${f.what} has a value the harness cannot take: ${detail}`, f.cmd);
+      const err = e instanceof DriverError ? e : new DriverError("protocol", `response to ${current} has a value the harness cannot take: ${detail}`, f.cmd);
       this.inFlight = f; // so fail() rejects this call
       this.fail(err);
+      return;
     }
+    // The driver stopped at a refused element (an outcome, not a failure); the rest is sent again
+    // before anything else.
+    const rest = f.handlers.slice(elements.length);
+    f.settle(rest.length === 0 ? undefined : this.send(rest, this.timeoutMs));
   }
 
   /** The first failure wins; the in-flight call is rejected and the process group killed. */
@@ -228,7 +326,8 @@ class Connection {
     this.inFlight = undefined;
     if (f !== undefined) {
       clearTimeout(f.timer);
-      f.reject(this.broken);
+      for (const h of f.handlers) h.reject(this.broken);
+      f.settle();
     }
     killGroup(this.child.pid);
   }
@@ -275,6 +374,41 @@ class Connection {
   }
 }
 
+type BatchElement = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: WireFailure };
+
+function elementWhat(f: InFlight, k: number): string {
+  const h = f.handlers[k] as Handler;
+  return `\`${h.cmd}\` (element ${k + 1} of ${f.handlers.length} in \`batch\` id ${f.id}${nodeSuffix(h.params)})`;
+}
+
+/**
+ * What is wrong with a batch's responses, beyond the envelope the schema checked: their number
+ * (one per request the driver ran, and it runs until the first failure), and each element against
+ * its own command's result schema and error codes.
+ */
+function batchProblem(f: InFlight, responses: readonly BatchElement[]): string | undefined {
+  const n = f.handlers.length;
+  if (responses.length > n) return `has ${responses.length} responses for ${n} requests`;
+  if (responses.length === 0) return `has no responses for ${n} requests (a driver answers at least the first)`;
+  for (const [k, el] of responses.entries()) {
+    const cmd = (f.handlers[k] as Handler).cmd as Command;
+    const at = `/result/responses/${k}`;
+    if (!el.ok) {
+      if (k < responses.length - 1) return `continues after element ${k + 1} failed (a driver stops at the first element that is not ok)`;
+      const codes = protocolValidators().errorCodes(cmd);
+      if (!codes.includes(el.error.code)) {
+        return `does not match spec/driver-protocol.schema.json at ${at}/error/code: \`${cmd}\` may not answer ${JSON.stringify(el.error.code)} (${codes.map((c) => JSON.stringify(c)).join(", ")})`;
+      }
+      continue;
+    }
+    const validate = protocolValidators().result(cmd);
+    if (!validate(el.result)) return `does not match spec/driver-protocol.schema.json ${describeSchemaErrors(validate.errors, `${at}/result`)} (element ${k + 1}, \`${cmd}\`)`;
+  }
+  const last = responses[responses.length - 1] as BatchElement;
+  if (responses.length < n && last.ok) return `has ${responses.length} responses for ${n} requests, and the last one succeeded (a driver runs every element until one fails)`;
+  return undefined;
+}
+
 function schemaError(cmd: Command, parsed: unknown): string | undefined {
   const validate = protocolValidators().response(cmd);
   return validate(parsed) ? undefined : describeSchemaErrors(validate.errors);
@@ -317,6 +451,7 @@ export function createStdioDriver(argv: string[], opts: StdioDriverOptions): Std
         if (!versions.includes(info.protocolVersion)) {
           throw new DriverError("protocol", `driver chose protocol version ${info.protocolVersion}, but the harness offered ${versions.join(", ")}`, "hello");
         }
+        conn.version = info.protocolVersion;
         return info;
       });
     },

@@ -3,13 +3,23 @@
 // so the real protocol is exercised end to end.
 import type { Readable, Writable } from "node:stream";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from "./ndjson.js";
-import { type Command, describeSchemaErrors, isCommand, protocolValidators } from "./protocol-schema.js";
+import { BATCH_VERSION, type Command, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
 import { type Applied, type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
 import * as wire from "./wire.js";
 
 type Response =
   | { id: number | null; ok: true; result: unknown }
   | { id: number | null; ok: false; error: { code: DriverErrorCode; message: string } };
+/** A batch element's response: a response without its id. */
+type ElementResponse = { ok: true; result: unknown } | { ok: false; error: { code: DriverErrorCode; message: string } };
+
+interface Session {
+  hello: boolean;
+  /** The protocol version chosen in hello (1 until then). */
+  version: number;
+  /** The versions this server speaks. */
+  readonly versions: readonly number[];
+}
 
 /** A handler's answer: a result, or an Outcome refusal that becomes a `rejected` error. */
 type Answer = { readonly result: unknown } | { readonly rejected: string };
@@ -37,17 +47,21 @@ async function appliedOrRefused(f: () => Promise<Applied>): Promise<Answer> {
   }
 }
 
-function handlers(driver: Driver, session: { hello: boolean }): Record<Command, (r: Req) => Promise<Answer>> {
+type Table = Record<Exclude<Command, "batch">, (r: Req) => Promise<Answer>>;
+
+function handlers(driver: Driver, session: Session): Table {
   const msg = (r: Req): ReturnType<typeof wire.decodeMessage> => wire.decodeMessage(r["msg"] as wire.WireMessage, "msg");
   return {
     hello: async (r) => {
       const info = await driver.hello();
       const offered = r["versions"] as number[];
-      if (!offered.includes(info.protocolVersion)) {
-        throw new RequestError("unsupported", `this driver speaks protocol version ${info.protocolVersion}; the harness offered ${offered.join(", ")}`);
+      const version = Math.max(...session.versions.filter((v) => offered.includes(v)));
+      if (!Number.isFinite(version)) {
+        throw new RequestError("unsupported", `this driver speaks protocol version ${session.versions.join(", ")}; the harness offered ${offered.join(", ")}`);
       }
       session.hello = true;
-      return { result: wire.encodeDriverInfo(info) };
+      session.version = version;
+      return { result: wire.encodeDriverInfo({ ...info, protocolVersion: version }) };
     },
     reset: async () => (await driver.reset(), EMPTY),
     create: async (r) => {
@@ -96,7 +110,49 @@ function errorResponse(id: number, e: unknown): Response {
   return failure(id, "internal", message);
 }
 
-async function answer(line: string, table: Record<Command, (r: Req) => Promise<Answer>>, session: { hello: boolean }): Promise<{ response: Response; cmd?: Command }> {
+/** Runs one validated request (or batch element); a refusal or failure becomes an error response. */
+async function execute(id: number, cmd: Exclude<Command, "batch">, req: Req, table: Table): Promise<ElementResponse> {
+  try {
+    const a = await table[cmd](req);
+    return "rejected" in a ? { ok: false, error: { code: "rejected", message: a.rejected } } : { ok: true, result: a.result };
+  } catch (e) {
+    const { ok, error } = errorResponse(id, e) as Extract<Response, { ok: false }>;
+    return { ok, error };
+  }
+}
+
+/**
+ * `batch` (version 2): every element is answered as it would be on its own, in order, and the
+ * batch stops after the first element that is not ok. A nested hello, bye or batch refuses the
+ * whole batch before anything runs.
+ */
+async function answerBatch(id: number, requests: readonly unknown[], table: Table): Promise<Response> {
+  for (const [k, r] of requests.entries()) {
+    const cmd = typeof r === "object" && r !== null ? (r as { cmd?: unknown }).cmd : undefined;
+    if (cmd === "hello" || cmd === "bye" || cmd === "batch") return failure(id, "invalid_params", `\`batch\` request ${k} is \`${cmd}\`, which a batch may not contain`);
+  }
+  const responses: ElementResponse[] = [];
+  for (const [k, r] of requests.entries()) {
+    const response = await answerElement(id, k, r, table);
+    responses.push(response);
+    if (!response.ok) break;
+  }
+  return { id, ok: true, result: { responses } };
+}
+
+async function answerElement(id: number, k: number, r: unknown, table: Table): Promise<ElementResponse> {
+  const cmd = typeof r === "object" && r !== null ? (r as { cmd?: unknown }).cmd : undefined;
+  if (typeof cmd !== "string" || !isBatchable(cmd)) {
+    return { ok: false, error: { code: "unknown_command", message: `unknown command ${JSON.stringify(cmd)} in \`batch\` request ${k}` } };
+  }
+  const validate = protocolValidators().element(cmd);
+  if (!validate(r)) {
+    return { ok: false, error: { code: "invalid_params", message: `\`${cmd}\` request ${k} of the batch does not match the schema ${describeSchemaErrors(validate.errors)}` } };
+  }
+  return execute(id, cmd, r as Req, table);
+}
+
+async function answer(line: string, table: Table, session: Session): Promise<{ response: Response; cmd?: Command }> {
   let req: unknown;
   try {
     req = JSON.parse(line);
@@ -108,8 +164,17 @@ async function answer(line: string, table: Record<Command, (r: Req) => Promise<A
     return { response: failure(null, "invalid_params", "request has no valid id (a positive integer)") };
   }
   const cmd = (req as { cmd?: unknown }).cmd;
-  if (typeof cmd !== "string" || !isCommand(cmd)) {
+  if (typeof cmd !== "string" || !isCommand(cmd) || (cmd === "batch" && session.hello && session.version < BATCH_VERSION)) {
     return { response: failure(id, "unknown_command", `unknown command ${JSON.stringify(cmd)}`) };
+  }
+  if (cmd === "batch") {
+    if (!session.hello) return { response: failure(id, "not_initialized", "`batch` before `hello`"), cmd };
+    // The elements are checked one by one as they run, for an error that names the element.
+    const requests = (req as { requests?: unknown }).requests;
+    if (!Array.isArray(requests) || requests.length === 0 || Object.keys(req as object).some((k) => k !== "id" && k !== "cmd" && k !== "requests")) {
+      return { response: failure(id, "invalid_params", "`batch` request needs exactly id, cmd and a non-empty requests array"), cmd };
+    }
+    return { response: await answerBatch(id, requests, table), cmd };
   }
   const validate = protocolValidators().request(cmd);
   if (!validate(req)) {
@@ -118,23 +183,18 @@ async function answer(line: string, table: Record<Command, (r: Req) => Promise<A
   if (!session.hello && cmd !== "hello" && cmd !== "bye") {
     return { response: failure(id, "not_initialized", `\`${cmd}\` before \`hello\``), cmd };
   }
-  try {
-    const a = await table[cmd](req as Req);
-    const response: Response = "rejected" in a ? failure(id, "rejected", a.rejected) : { id, ok: true, result: a.result };
-    return { response, cmd };
-  } catch (e) {
-    return { response: errorResponse(id, e), cmd };
-  }
+  const response = await execute(id, cmd, req as Req, table);
+  return { response: { id, ...response }, cmd };
 }
 
 /**
  * Serves `driver` until `bye` or the end of `input`, then closes the driver. Requests are handled
  * one at a time in arrival order, and each response is flushed before the next request is read.
  */
-export async function serveDriver(driver: Driver, input: Readable, output: Writable, opts: { maxLineBytes?: number } = {}): Promise<void> {
+export async function serveDriver(driver: Driver, input: Readable, output: Writable, opts: { maxLineBytes?: number; versions?: readonly number[] } = {}): Promise<void> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const splitter = new LineSplitter(maxLineBytes);
-  const session = { hello: false };
+  const session: Session = { hello: false, version: 1, versions: opts.versions ?? PROTOCOL_VERSIONS };
   const table = handlers(driver, session);
   let outputBroken = false;
   const onOutputError = (): void => {

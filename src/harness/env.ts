@@ -47,6 +47,62 @@ function driverSaid(e: Error, code: string): string {
   return new RegExp(`with error ${code}: (.*)`).exec(e.message)?.[1] ?? e.message.split("\n")[0] ?? "";
 }
 
+/**
+ * Driver calls planned together and made together: a driver speaking protocol version 2 receives
+ * them as one `batch` line (src/driver/stdio-client.ts), in the order they were planned. A plan
+ * holds only calls that do not depend on each other's results. What the harness does with a
+ * result (`then`), and harness effects that must follow the calls before them (`effect`), run in
+ * plan order once every call has answered, so a trace observes the same order of events as if
+ * each call had been awaited on its own. Whatever the parameters of a later call depend on is
+ * done while planning. The calls of a plan are made in one synchronous turn, in plan order; a
+ * Driver (or wrapper) must start each call before it first waits, or their order is lost.
+ */
+export class Plan {
+  private readonly ops: { readonly what?: string; readonly f?: (d: Driver) => Promise<unknown>; readonly then: (r: unknown) => void }[] = [];
+
+  call<T>(what: string, f: (d: Driver) => Promise<T>, then: (r: T) => void = () => undefined): void {
+    this.ops.push({ what, f, then: then as (r: unknown) => void });
+  }
+
+  effect(then: () => void): void {
+    this.ops.push({ then });
+  }
+
+  /**
+   * Makes the calls through `call` (which maps failures), then runs every `then` in order. If a
+   * call failed, the first failed one in plan order is thrown, and no `then` at or after it runs.
+   */
+  async run(call: <T>(what: string, f: (d: Driver) => Promise<T>) => Promise<T>): Promise<void> {
+    if (this.ops.length === 0) return;
+    const settled = await Promise.allSettled(this.ops.map((o) => (o.f === undefined || o.what === undefined ? undefined : call(o.what, o.f))));
+    for (const [i, o] of this.ops.entries()) {
+      const r = settled[i] as PromiseSettledResult<unknown>;
+      if (r.status === "rejected") throw r.reason;
+      o.then(r.value);
+    }
+  }
+}
+
+/** Splits ids into runs in which no id repeats (a node's Ready is advanced before it is asked again). */
+function withoutRepeats(ids: readonly NodeId[]): NodeId[][] {
+  const chunks: NodeId[][] = [[]];
+  let seen = new Set<NodeId>();
+  for (const id of ids) {
+    if (seen.has(id)) {
+      chunks.push([]);
+      seen = new Set();
+    }
+    seen.add(id);
+    (chunks[chunks.length - 1] as NodeId[]).push(id);
+  }
+  return chunks;
+}
+
+/** A node's refusal to apply a committed entry (spec/protocol.md §6.3), in place of its result. */
+interface Refusal {
+  readonly refused: string;
+}
+
 /** Upper bound on stabilize rounds: a livelock is a failure, not a hang. */
 export const MAX_STABILIZE_ROUNDS = 10_000;
 
@@ -88,6 +144,16 @@ export class Env {
   touched = new Set<NodeId>();
   /** Sends, deliveries, drops, crashes and restarts, for the report of a trace that fails. */
   readonly timeline = new TimelineRecorder();
+  /** The calls the last operation of the step left to run with the status refresh (see `leave`). */
+  private tail: Plan | undefined;
+  /** Nodes that refused to apply a committed entry in the plan being run (see `planApply`). */
+  private readonly halting: { n: NodeRec; said: string }[] = [];
+  /**
+   * Nodes whose cached `status` was read after the last call into the driver: reading it again
+   * would give the same answer (a status is a pure read), so `refreshStatus` does not (a `check`
+   * step's second refresh, a `status` step's).
+   */
+  private readonly fresh = new Set<NodeId>();
 
   constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig) {}
 
@@ -126,6 +192,12 @@ export class Env {
 
   /** Calls the driver; anything it throws is a driver failure, not a trace failure. */
   async call<T>(what: string, f: (d: Driver) => Promise<T>): Promise<T> {
+    if (this.tail !== undefined) await this.settle();
+    return this.callNow(what, f);
+  }
+
+  private async callNow<T>(what: string, f: (d: Driver) => Promise<T>): Promise<T> {
+    this.fresh.clear();
     try {
       return await f(this.driver);
     } catch (e) {
@@ -141,6 +213,54 @@ export class Env {
     }
   }
 
+  /** Runs a plan's calls, then takes down the nodes that halted in it. */
+  private async runNow(plan: Plan): Promise<void> {
+    await plan.run((what, f) => this.callNow(what, f));
+    await this.haltPending();
+  }
+
+  /** Runs a plan (see Plan), after the calls a previous operation left. */
+  private async run(plan: Plan): Promise<void> {
+    if (this.tail !== undefined) await this.settle();
+    await this.runNow(plan);
+  }
+
+  /**
+   * Leaves an operation's last plan to run at the end of the step, with the status calls of
+   * `refreshStatus` (one batch where there would be two). Only what nothing else in the step
+   * depends on is left so: the outcome of an input, a Ready's advance, deliveries, storage work.
+   * Any later call of the driver runs it first.
+   */
+  private leave(plan: Plan): void {
+    if (this.tail !== undefined) throw new Error("harness: a plan was left while another was pending");
+    this.tail = plan;
+    this.fresh.clear(); // its calls are yet to run
+
+  }
+
+  /** Runs what the last operation left (see `leave`); every step ends with it (refreshStatus). */
+  async settle(): Promise<void> {
+    const tail = this.tail;
+    this.tail = undefined;
+    if (tail !== undefined) await this.runNow(tail);
+  }
+
+  /**
+   * Plans with `build` and runs the plan. A harness error while planning is thrown after the
+   * calls planned before it ran, as it would have been had each call been made on its own.
+   */
+  private async planned(build: (plan: Plan) => void): Promise<void> {
+    if (this.tail !== undefined) await this.settle();
+    const plan = new Plan();
+    try {
+      build(plan);
+    } catch (e) {
+      await this.run(plan);
+      throw e;
+    }
+    this.leave(plan);
+  }
+
   private nodeSeed(id: NodeId, incarnation: number): number {
     return this.prng.derive(id, incarnation).nextU32();
   }
@@ -148,6 +268,7 @@ export class Env {
   // --- setup and faults -------------------------------------------------------------------
 
   async addNodes(a: YamlMap): Promise<void> {
+    if (this.tail !== undefined) await this.settle();
     const count = a["count"] as number;
     const ids = (k: string): number[] => (a[k] as number[] | undefined) ?? [];
     const index = a["index"] as number | undefined;
@@ -164,6 +285,7 @@ export class Env {
       },
     } : undefined;
     const base = applyYamlConfig(this.defaults, a["config"] as NodeConfigYaml | undefined);
+    const plan = new Plan();
     for (let i = 0; i < count; i++) {
       const id = this.nodes.length + 1;
       const durable = new DurableStore();
@@ -177,8 +299,9 @@ export class Env {
       rec.log.beginStep();
       this.nodes.push(rec);
       this.touched.add(id);
-      await this.call(`create ${id}`, (d) => d.create(id, config, durable.state()));
+      plan.call(`create ${id}`, (d) => d.create(id, config, durable.state()));
     }
+    this.leave(plan);
   }
 
   async crash(id: NodeId): Promise<void> {
@@ -214,44 +337,60 @@ export class Env {
   // --- inputs -----------------------------------------------------------------------------
 
   async tick(id: NodeId, count: number): Promise<void> {
-    const n = this.upNode(id);
-    for (let i = 0; i < count; i++) {
-      await this.call(`tick ${id}`, (d) => d.tick(id));
-      n.ticks++;
-    }
+    await this.tickNodes([id], count);
   }
 
-  /** Runs an input the node may refuse; a refusal is an `error` event. */
-  async input(id: NodeId, what: string, f: (d: Driver) => Promise<{ ok: true } | { ok: false; error: string }>): Promise<boolean> {
+  /** Ticks each node `count` times, node after node. */
+  async tickNodes(ids: readonly NodeId[], count: number): Promise<void> {
+    await this.planned((plan) => {
+      for (const id of ids) {
+        const n = this.upNode(id);
+        for (let i = 0; i < count; i++) plan.call(`tick ${id}`, (d) => d.tick(id), () => n.ticks++);
+      }
+    });
+  }
+
+  /**
+   * Runs an input the node may refuse; a refusal is an `error` event. The input is made with the
+   * step's status refresh: the returned function tells whether it was accepted once the step's
+   * calls ran (after `refreshStatus` or `settle`); `onAccepted` runs then if it was.
+   */
+  async input(id: NodeId, what: string, f: (d: Driver) => Promise<{ ok: true } | { ok: false; error: string }>, onAccepted?: () => void): Promise<() => boolean> {
+    if (this.tail !== undefined) await this.settle();
     this.upNode(id);
-    const out = await this.call(`${what} on ${id}`, f);
-    if (!out.ok) this.events.push({ error: out.error });
-    return out.ok;
+    let accepted: boolean | undefined;
+    const plan = new Plan();
+    plan.call(`${what} on ${id}`, f, (out) => {
+      accepted = out.ok;
+      if (!out.ok) this.events.push({ error: out.error });
+      else onAccepted?.();
+    });
+    this.leave(plan);
+    return () => {
+      if (accepted === undefined) throw new Error(`harness: the outcome of ${what} on ${id} was read before the step's calls ran`);
+      return accepted;
+    };
   }
 
   /**
    * Steps a hand-made message into a node (the `step` step). An accepted one is the environment's
    * claim about its sender (e.g. that it led that term), which the invariant checker records.
    */
-  async inject(id: NodeId, m: Message): Promise<boolean> {
-    const ok = await this.input(id, "step", (d) => d.step(id, m));
-    if (ok) {
+  async inject(id: NodeId, m: Message): Promise<() => boolean> {
+    return this.input(id, "step", (d) => d.step(id, m), () => {
       this.injected.push({
         from: m.from, to: id, type: m.type, term: m.term, index: m.index, logTerm: m.logTerm,
         entries: m.entries.map(entryObs), commit: m.commit, reject: m.reject,
       });
-    }
-    return ok;
+    });
   }
 
   /** Asks a node for a read index; an accepted request is remembered for read-index safety. */
-  async readIndex(id: NodeId, ctx: Uint8Array): Promise<boolean> {
-    const ok = await this.input(id, "read-index", (d) => d.readIndex(id, ctx));
-    if (ok) {
-      const safe = this.nodes.every((n) => n.config.readOnlyOption === "safe");
+  async readIndex(id: NodeId, ctx: Uint8Array): Promise<() => boolean> {
+    const safe = this.nodes.every((n) => n.config.readOnlyOption === "safe");
+    return this.input(id, "read-index", (d) => d.readIndex(id, ctx), () => {
       this.readRequests.push({ node: id, ctx: Buffer.from(ctx).toString("hex"), safe });
-    }
-    return ok;
+    });
   }
 
   async setRandomizedElectionTimeout(id: NodeId, timeout: number): Promise<void> {
@@ -262,14 +401,45 @@ export class Env {
   // --- Ready handling and storage threads -------------------------------------------------
 
   async processReady(id: NodeId): Promise<void> {
-    this.upNode(id);
-    const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
-    this.events.push(readyToYaml(id, rd));
-    if (rd !== null) await this.handleReady(id, rd);
-    this.node(id).outputPending = false;
+    await this.processReadies([id]);
   }
 
-  private async handleReady(id: NodeId, rd: Ready): Promise<void> {
+  /** The `process-ready` step: each node's Ready, handled in node order (all Readys asked at once). */
+  async processReadies(ids: readonly NodeId[]): Promise<void> {
+    if (this.tail !== undefined) await this.settle();
+    let plan = new Plan();
+    for (const chunk of withoutRepeats(ids)) {
+      const got: { id: NodeId; rd: Ready | null }[] = [];
+      let failure: { error: unknown } | undefined;
+      try {
+        for (const id of chunk) {
+          this.upNode(id);
+          plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => got.push({ id, rd }));
+        }
+      } catch (e) {
+        failure = { error: e };
+      }
+      await this.run(plan);
+      plan = new Plan();
+      for (const { id, rd } of got) {
+        this.events.push(readyToYaml(id, rd));
+        if (rd !== null) this.takeReady(id, rd, plan);
+        plan.effect(() => (this.node(id).outputPending = false));
+      }
+      if (failure !== undefined) {
+        await this.run(plan);
+        throw failure.error;
+      }
+    }
+    this.leave(plan);
+  }
+
+  /**
+   * Handles a Ready up to its `advance`: read states, the write it asks for (synchronous storage)
+   * or the storage-thread work it hands out (asynchronous), and its messages onto the network.
+   * The `advance` (synchronous storage) goes into `plan`.
+   */
+  private takeReady(id: NodeId, rd: Ready, plan: Plan): void {
     const n = this.node(id);
     for (const rs of rd.readStates) {
       n.readStates.push({ index: rs.index, ctx: rs.requestCtx });
@@ -295,28 +465,42 @@ export class Env {
         this.send([m]);
       }
     }
-    if (!async) {
-      const applied = await this.applyOrHalt(n, `advance ${id}`, (d) => d.advance(id));
-      if (applied !== undefined) this.recordApplied(n, rd.committedEntries, applied);
-    }
+    if (!async) this.planApply(plan, n, `advance ${id}`, (d) => d.advance(id), (applied) => this.recordApplied(n, rd.committedEntries, applied));
   }
 
   /**
-   * `advance` / `storage_apply`. A `rejected` answer is a defined outcome (spec/protocol.md §6.3):
-   * the node refused to apply a committed entry (etcd panics removing the last voter) and halted.
-   * The harness records a `halted` event and takes the node down as in a crash.
+   * `advance` / `storage_apply` in a plan. A `rejected` answer is a defined outcome
+   * (spec/protocol.md §6.3): the node refused to apply a committed entry (etcd panics removing the
+   * last voter) and halted. The harness records a `halted` event where the refusal came and takes
+   * the node down as in a crash once the plan has run (`haltPending`): calls batched after the
+   * refusal have already reached the node, as they would have reached it before a crash.
    */
-  private async applyOrHalt(n: NodeRec, what: string, f: (d: Driver) => Promise<Applied>): Promise<Applied | undefined> {
-    try {
-      return await this.call(what, f);
-    } catch (e) {
-      if (!(e instanceof DriverRejected)) throw e;
-      // The reason is the implementation's own words: checks match it (`halted: "text"`), exact
-      // expectations do not, so they stay the same across implementations.
-      this.events.push({ halted: { node: n.id } });
-      await this.crash(n.id);
-      n.halted = e.said;
-      return undefined;
+  private planApply(plan: Plan, n: NodeRec, what: string, f: (d: Driver) => Promise<Applied>, then: (a: Applied) => void): void {
+    plan.call(
+      what,
+      async (d): Promise<Applied | Refusal> => {
+        try {
+          return await f(d);
+        } catch (e) {
+          if (errorCode(e) !== "rejected") throw e;
+          return { refused: driverSaid(e as Error, "rejected") };
+        }
+      },
+      (r) => {
+        if (!("refused" in r)) return then(r);
+        // The reason is the implementation's own words: checks match it (`halted: "text"`), exact
+        // expectations do not, so they stay the same across implementations.
+        this.events.push({ halted: { node: n.id } });
+        this.halting.push({ n, said: r.refused });
+      },
+    );
+  }
+
+  /** Takes down the nodes that refused to apply an entry in the plan that just ran. */
+  private async haltPending(): Promise<void> {
+    for (let h = this.halting.shift(); h !== undefined; h = this.halting.shift()) {
+      if (h.n.up) await this.crash(h.n.id);
+      h.n.halted = h.said;
     }
   }
 
@@ -361,32 +545,54 @@ export class Env {
   }
 
   async processAppendThread(id: NodeId): Promise<void> {
+    await this.processAppendThreads([id]);
+  }
+
+  /** The `process-append-thread` step: one unit of append work per listed node, in order. */
+  async processAppendThreads(ids: readonly NodeId[]): Promise<void> {
+    await this.planned((plan) => {
+      for (const id of ids) this.planAppendThread(id, plan);
+    });
+  }
+
+  private planAppendThread(id: NodeId, plan: Plan): void {
     const n = this.upNode(id);
     const m = n.appendWork.shift();
     if (m === undefined) {
-      this.events.push({ "append-thread": { node: id, no_work: true } });
+      plan.effect(() => this.events.push({ "append-thread": { node: id, no_work: true } }));
       return;
     }
-    this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
+    plan.effect(() => this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } }));
+    // Now, not after the call: apply work planned after this sees what it superseded.
     this.persist(n, { term: m.term, vote: m.vote, commit: m.commit }, m.entries, m.snapshot);
-    await this.call(`storage append ${id}`, (d) => d.storageAppend(id, m));
-    this.send(m.responses);
+    plan.call(`storage append ${id}`, (d) => d.storageAppend(id, m), () => this.send(m.responses));
   }
 
   async processApplyThread(id: NodeId): Promise<void> {
+    await this.processApplyThreads([id]);
+  }
+
+  /** The `process-apply-thread` step: one unit of apply work per listed node, in order. */
+  async processApplyThreads(ids: readonly NodeId[]): Promise<void> {
+    await this.planned((plan) => {
+      for (const id of ids) this.planApplyThread(id, plan);
+    });
+  }
+
+  private planApplyThread(id: NodeId, plan: Plan): void {
     const n = this.upNode(id);
     const m = n.applyWork.shift();
     if (m === undefined) {
-      this.events.push({ "apply-thread": { node: id, no_work: true } });
+      plan.effect(() => this.events.push({ "apply-thread": { node: id, no_work: true } }));
       return;
     }
-    this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
+    plan.effect(() => this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } }));
     const upTo = this.superseded.get(m) ?? 0;
     const work = upTo === 0 ? m : { ...m, entries: m.entries.filter((e) => e.index > upTo) };
-    const applied = await this.applyOrHalt(n, `storage apply ${id}`, (d) => d.storageApply(id, work));
-    if (applied === undefined) return;
-    this.recordApplied(n, work.entries, applied);
-    this.send(m.responses);
+    this.planApply(plan, n, `storage apply ${id}`, (d) => d.storageApply(id, work), (applied) => {
+      this.recordApplied(n, work.entries, applied);
+      this.send(m.responses);
+    });
   }
 
   // --- network ----------------------------------------------------------------------------
@@ -396,6 +602,14 @@ export class Env {
    * all (the first ones: recipients in the given order, each one's in queue order); returns how many.
    */
   async deliverMsgs(recipients: readonly NodeId[], f: MsgFilter, drop: boolean, limit = Infinity): Promise<number> {
+    if (this.tail !== undefined) await this.settle();
+    const plan = new Plan();
+    const count = this.planDeliveries(recipients, f, drop, plan, limit);
+    this.leave(plan);
+    return count;
+  }
+
+  private planDeliveries(recipients: readonly NodeId[], f: MsgFilter, drop: boolean, plan: Plan, limit = Infinity): number {
     let count = 0;
     for (const to of recipients) {
       if (count >= limit) break;
@@ -406,59 +620,92 @@ export class Env {
       for (const m of msgs) {
         const y: Record<string, Yaml> = { ...messageToYaml(m) };
         const target = this.nodes[to - 1];
-        if (drop || this.net.isCut(m) || target === undefined || !target.up) {
-          y["dropped"] = true;
-          this.timeline.dropped(m, drop ? "by the trace" : this.net.isCut(m) ? "link cut" : "recipient down");
-          shown.push(y);
+        const cut = this.net.isCut(m);
+        if (drop || cut || target === undefined || !target.up) {
+          plan.effect(() => {
+            y["dropped"] = true;
+            this.timeline.dropped(m, drop ? "by the trace" : cut ? "link cut" : "recipient down");
+            shown.push(y);
+          });
           continue;
         }
         this.touched.add(to);
         target.outputPending = true;
-        const out = await this.call(`step ${m.type} into ${to}`, (d) => d.step(to, m));
-        this.delivered.push({ from: m.from, to, type: m.type, term: m.term, reject: m.reject });
-        this.timeline.delivered(m, out.ok ? undefined : out.error);
-        if (!out.ok) y["error"] = out.error;
-        shown.push(y);
+        plan.call(`step ${m.type} into ${to}`, (d) => d.step(to, m), (out) => {
+          this.delivered.push({ from: m.from, to, type: m.type, term: m.term, reject: m.reject });
+          this.timeline.delivered(m, out.ok ? undefined : out.error);
+          if (!out.ok) y["error"] = out.error;
+          shown.push(y);
+        });
       }
-      this.events.push({ deliver: { node: to, messages: shown } });
+      plan.effect(() => this.events.push({ deliver: { node: to, messages: shown } }));
     }
     return count;
   }
 
-  /** etcd's Stabilize: Ready handling, delivery, append thread, apply thread, until nothing moves. */
+  /**
+   * etcd's Stabilize: Ready handling, delivery, append thread, apply thread, until nothing moves.
+   * Each round's Readys are asked in one plan with the previous round's advances, deliveries and
+   * storage work (which all precede them, as in a round made call by call), so a round is one
+   * batch for a driver that speaks version 2.
+   */
   async stabilize(ids: readonly NodeId[]): Promise<void> {
+    if (this.tail !== undefined) await this.settle();
     const set = ids.length > 0 ? ids : this.nodes.map((n) => n.id);
+    let plan = new Plan();
     for (let round = 0; round < MAX_STABILIZE_ROUNDS; round++) {
       let done = true;
-      for (const id of set) {
-        if (!this.node(id).up) continue;
-        this.touched.add(id);
-        const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
-        if (rd === null) continue;
-        this.events.push(readyToYaml(id, rd));
-        await this.handleReady(id, rd);
-        done = false;
+      // A node listed twice is asked again only after its first Ready was advanced.
+      for (const chunk of withoutRepeats(set)) {
+        const got: { id: NodeId; rd: Ready }[] = [];
+        let failure: { error: unknown } | undefined;
+        try {
+          for (const id of chunk) {
+            if (!this.node(id).up) continue;
+            this.touched.add(id);
+            plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => {
+              if (rd !== null) got.push({ id, rd });
+            });
+          }
+        } catch (e) {
+          failure = { error: e };
+        }
+        await this.run(plan);
+        plan = new Plan();
+        for (const { id, rd } of got) {
+          this.events.push(readyToYaml(id, rd));
+          this.takeReady(id, rd, plan);
+          done = false;
+        }
+        if (failure !== undefined) {
+          await this.run(plan);
+          throw failure.error;
+        }
       }
       for (const id of set) {
         if (this.net.hasFor(id)) {
-          await this.deliverMsgs([id], {}, false);
+          this.planDeliveries([id], {}, false, plan);
           done = false;
         }
       }
       for (const id of set) {
         const n = this.node(id);
         if (!n.up || n.appendWork.length === 0) continue;
-        while (n.appendWork.length > 0) await this.processAppendThread(id);
+        while (n.appendWork.length > 0) this.planAppendThread(id, plan);
         done = false;
       }
       for (const id of set) {
         const n = this.node(id);
         if (!n.up || n.applyWork.length === 0) continue;
-        while (n.applyWork.length > 0) await this.processApplyThread(id);
+        while (n.applyWork.length > 0) this.planApplyThread(id, plan);
         done = false;
       }
-      if (done) return;
+      if (done) {
+        await this.run(plan);
+        return;
+      }
     }
+    await this.run(plan);
     throw new HarnessError(`stabilize did not reach a fixed point within ${MAX_STABILIZE_ROUNDS} rounds`);
   }
 
@@ -502,26 +749,40 @@ export class Env {
 
   async raftState(): Promise<void> {
     const rows: Yaml[] = [];
+    const plan = new Plan();
     for (const n of this.nodes) {
       if (!n.up) continue;
-      const st = await this.call(`status ${n.id}`, (d) => d.status(n.id));
-      const voter = st.config.voters.includes(n.id) || st.config.votersOutgoing.includes(n.id);
-      rows.push({ node: n.id, state: st.softState.raftState, voter, term: st.hardState.term, lead: st.softState.lead });
+      plan.call(`status ${n.id}`, (d) => d.status(n.id), (st) => {
+        const voter = st.config.voters.includes(n.id) || st.config.votersOutgoing.includes(n.id);
+        rows.push({ node: n.id, state: st.softState.raftState, voter, term: st.hardState.term, lead: st.softState.lead });
+      });
     }
+    await this.run(plan);
     this.events.push({ "raft-state": rows });
   }
 
   async status(id: NodeId): Promise<void> {
-    this.upNode(id);
+    const n = this.upNode(id);
     const st = await this.call(`status ${id}`, (d) => d.status(id));
     this.events.push(statusToYaml(id, st));
+    n.status = st;
+    this.fresh.add(id);
   }
 
   /** Refreshes the cached status of the nodes this step touched. */
   async refreshStatus(): Promise<void> {
+    // What the step's last operation left runs first, in the same batch.
+    const plan = this.tail ?? new Plan();
+    this.tail = undefined;
+    const read: NodeId[] = [];
     for (const id of [...this.touched].sort((a, b) => a - b)) {
       const n = this.nodes[id - 1];
-      if (n?.up) n.status = await this.call(`status ${id}`, (d) => d.status(id));
+      if (n?.up && !this.fresh.has(id)) {
+        plan.call(`status ${id}`, (d) => d.status(id), (st) => (n.status = st));
+        read.push(id);
+      }
     }
+    await this.runNow(plan);
+    for (const id of read) this.fresh.add(id);
   }
 }

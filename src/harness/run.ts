@@ -128,9 +128,9 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
         if (LEVEL_RANK[level] < LEVEL_RANK.observable) return;
         checkProblems = targets.flatMap((id) => evaluateCheck(a, nodeView(env.node(id))));
       };
-      let accepted: boolean | undefined;
+      let outcome: (() => boolean) | undefined;
       try {
-        accepted = await executeStep(env, step, check);
+        outcome = await executeStep(env, step, check);
       } catch (e) {
         if (e instanceof HarnessError) {
           return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: ${e.message}` });
@@ -138,6 +138,7 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
         throw e;
       }
       await env.refreshStatus();
+      const accepted = outcome?.();
       const obs = buildStepObs(env, step.index);
       opts.record?.step(obs);
       const violations = checker.check(obs);

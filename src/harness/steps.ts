@@ -21,8 +21,12 @@ function filterOf(a: YamlMap): MsgFilter {
   };
 }
 
-/** Runs a step; for input steps returns whether the node accepted the input. */
-export async function executeStep(env: Env, step: Step, check: () => Promise<void>): Promise<boolean | undefined> {
+/**
+ * Runs a step. For an input step it returns a function telling whether the node accepted the
+ * input, which may be called once the step's calls ran (after `env.refreshStatus()`, which ends
+ * every step, or `env.settle()`).
+ */
+export async function executeStep(env: Env, step: Step, check: () => Promise<void>): Promise<(() => boolean) | undefined> {
   const a = step.args;
   const m = (a !== null && typeof a === "object" && !Array.isArray(a) ? a : {}) as YamlMap;
   const one = a as number;
@@ -51,7 +55,7 @@ export async function executeStep(env: Env, step: Step, check: () => Promise<voi
     }
     case "tick": {
       const count = (m["count"] as number | undefined) ?? 1;
-      for (const id of ids(m["node"]) ?? ids(m["nodes"]) ?? []) await env.tick(id, count);
+      await env.tickNodes(ids(m["node"]) ?? ids(m["nodes"]) ?? [], count);
       return undefined;
     }
     case "tick-heartbeat":
@@ -93,13 +97,13 @@ export async function executeStep(env: Env, step: Step, check: () => Promise<voi
       await env.compact(node, m["index"] as number);
       return undefined;
     case "process-ready":
-      for (const id of list()) await env.processReady(id);
+      await env.processReadies(list());
       return undefined;
     case "process-append-thread":
-      for (const id of list()) await env.processAppendThread(id);
+      await env.processAppendThreads(list());
       return undefined;
     case "process-apply-thread":
-      for (const id of list()) await env.processApplyThread(id);
+      await env.processApplyThreads(list());
       return undefined;
     case "deliver-msgs": {
       const f: MsgFilter = typeof a === "number" || Array.isArray(a) ? { to: list() } : filterOf(m);

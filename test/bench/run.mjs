@@ -2,11 +2,17 @@
 // bench-results.json. Every comparison runs its two sides alternately (A B A B …) in one process
 // run, after one unrecorded warm-up round, and reports medians over --runs rounds (default 5).
 //
-//   node test/bench/run.mjs [--runs N] [--only P1,P4] [--out bench-results.json]
+//   node test/bench/run.mjs [--runs N] [--only P1,P4] [--out bench-results.json] [--driver CMD]…
+//
+// P2 also times the whole corpus through every external driver given with --driver (repeatable)
+// or in BENCH_DRIVERS (commands separated by ";"), and through each conformance/drivers/*/bin/*-driver
+// that is built, side by side with the rest; and through the reference stdio driver speaking
+// protocol version 1 (no batch), to show what batching buys. bench-results.md gets the table in
+// the README's form.
 //
 // Needs a build (npm run bench builds first). Go-side measures are skipped, with the reason
 // recorded, when Go or Debian's etcd 3.4 source is absent.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { corpusDriverCalls, corpusRun, driverSpawnCost, inProcessFactory, REFERENCE_DRIVER, stdioFactory } from "./corpus.mjs";
 import { exploreRun, invariantCostAt, sampleSchedules } from "./explore.mjs";
@@ -22,6 +28,15 @@ const flag = (name, dflt) => {
 const RUNS = Math.max(1, Number(flag("runs", "5")));
 const ONLY = new Set(flag("only", "P1,P2,P3,P4,P5").split(","));
 const OUT = flag("out", "bench-results.json");
+/** External drivers for P2: --driver CMD (repeatable), BENCH_DRIVERS="cmd1;cmd2", and every built driver binary. */
+const EXTERNAL = [
+  ...args.flatMap((a, i) => (a === "--driver" && args[i + 1] !== undefined ? [args[i + 1]] : [])),
+  ...(process.env.BENCH_DRIVERS ?? "").split(";").map((s) => s.trim()).filter((s) => s !== ""),
+  ...readdirSync("conformance/drivers").flatMap((d) => {
+    const bin = `conformance/drivers/${d}/bin`;
+    return existsSync(bin) ? readdirSync(bin).filter((f) => f.endsWith("-driver")).map((f) => `${bin}/${f}`) : [];
+  }),
+].filter((d, i, all) => all.indexOf(d) === i);
 const log = (s) => process.stderr.write(`${s}\n`);
 
 const go = goVersion();
@@ -64,7 +79,9 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
   const sides = { inProcess: () => corpusRun(inProcessFactory()) };
   if (ONLY.has("P1") && goMissing === undefined) sides.goTest = () => goTestRun();
   if (ONLY.has("P2") || ONLY.has("P5")) sides.referenceStdio = () => corpusRun(stdioFactory(REFERENCE_DRIVER));
+  if (ONLY.has("P2")) sides.referenceStdioV1 = () => corpusRun(stdioFactory(`${REFERENCE_DRIVER} --protocol-version 1`));
   if (ONLY.has("P5") && etcdDriver) sides.etcdStdio = () => corpusRun(stdioFactory(ETCD_DRIVER));
+  if (ONLY.has("P2")) for (const d of EXTERNAL) if (d !== ETCD_DRIVER || !sides.etcdStdio) sides[`driver:${d}`] = () => corpusRun(stdioFactory(d));
   const r = await rotate("corpus", sides);
   const spawn = [];
   for (let i = 0; i < RUNS; i++) spawn.push((await driverSpawnCost(stdioFactory(REFERENCE_DRIVER))).wallMs);
@@ -86,8 +103,17 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
       a: { name: `--driver "${REFERENCE_DRIVER}"`, ...r.referenceStdio, spawnAndHelloMs: round(median(spawn)) },
       b: { name: "reference in-process", ...r.inProcess },
       ratio: ratio(w("referenceStdio"), w("inProcess")),
-      roundTrips: await corpusDriverCalls(),
+      driverCalls: await corpusDriverCalls(),
       goal: "<= 1.5",
+      // Every driver of this run, each against in-process in the same rotation.
+      drivers: [
+        { name: `--driver "${REFERENCE_DRIVER}" (protocol version 2, batch)`, ...r.referenceStdio, ratio: ratio(w("referenceStdio"), w("inProcess")) },
+        { name: `--driver "${REFERENCE_DRIVER} --protocol-version 1" (no batch)`, ...r.referenceStdioV1, ratio: ratio(w("referenceStdioV1"), w("inProcess")) },
+        ...EXTERNAL.map((d) => {
+          const k = d === ETCD_DRIVER && r.etcdStdio ? "etcdStdio" : `driver:${d}`;
+          return { name: `--driver "${d}"`, ...r[k], ratio: ratio(w(k), w("inProcess")) };
+        }),
+      ],
     };
   }
   if (ONLY.has("P5")) {
@@ -152,7 +178,7 @@ const rows = [];
 const fmt = (x) => (x === undefined || x === null ? "—" : typeof x === "number" ? String(round(x)) : String(x));
 const m = results.measures;
 if (m.P1) rows.push(["P1 corpus in-process / go test", `${fmt(m.P1.a.median?.wallMs)} ms`, m.P1.b.skipped ?? `${fmt(m.P1.b.median?.wallMs)} ms`, fmt(m.P1.ratio), m.P1.goal]);
-if (m.P2) rows.push(["P2 corpus ref stdio / in-process", `${fmt(m.P2.a.median.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(m.P2.ratio), m.P2.goal]);
+if (m.P2) for (const d of m.P2.drivers) rows.push([`P2 corpus ${d.name} / in-process`, `${fmt(d.median?.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(d.ratio), m.P2.goal]);
 if (m.P3) {
   rows.push(["P3 explore events/s (steps)", fmt(m.P3.throughput.eventsPerSec), `${fmt(m.P3.throughput.median.driverCallsPerSec)} calls/s`, "", m.P3.throughput.goal]);
   rows.push(["P3 check µs/step 100k / 1k", fmt(m.P3.invariantCost.a.median.medianCheckUs), fmt(m.P3.invariantCost.b.median.medianCheckUs), fmt(m.P3.invariantCost.ratio), m.P3.invariantCost.goal]);
@@ -165,4 +191,7 @@ const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
 console.log(`${results.machine.nproc} × ${results.machine.cpu}, load ${results.machine.loadavg.join(" ")}, ${results.date}, medians of ${RUNS}`);
 console.log(line(head));
 for (const r of rows) console.log(line(r));
-console.log(`written: ${OUT}`);
+// The same rows as a markdown table, in the README's form (its Performance section).
+const md = [`Run of ${results.date.slice(0, 10)} on ${results.machine.nproc} × ${results.machine.cpu}, Node ${results.machine.node}, load average ${results.machine.loadavg.join(" ")}, medians of ${RUNS} interleaved rounds:`, "", `| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""].join("\n");
+writeFileSync(OUT.replace(/\.json$/, "") + ".md", md);
+console.log(`written: ${OUT} and ${OUT.replace(/\.json$/, "")}.md`);

@@ -22,6 +22,8 @@ export function buildCli(): void {
     const out = (e as { stdout?: string }).stdout ?? "";
     throw new Error(`tsc -p tsconfig.build.json failed; the CLI tests need a clean build:\n${out}`);
   }
+  // npm run build's second half: the driver protocol's validators, compiled ahead of time.
+  execFileSync(process.execPath, [fileURLToPath(new URL("../../scripts/gen-protocol-validators.mjs", import.meta.url))], { cwd: ROOT, stdio: "pipe" });
   if (!existsSync(CLI)) throw new Error(`the build did not produce ${CLI}`);
   built = true;
 }

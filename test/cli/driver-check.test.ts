@@ -33,12 +33,29 @@ describe("raft-conformance driver-check", () => {
     const r = driverCheck(["--driver", REFERENCE]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.lines[0]).toMatch(/^✓ handshake: protocol 1, .*message model etcd, capabilities: /);
+    expect(r.lines[0]).toMatch(/^✓ handshake: protocol 2, .*message model etcd, capabilities: /);
     for (const cap of FEATURES) expect(r.lines).toContain(`✓ capability ${cap}`);
     expect(r.lines).toContain("✓ unknown command answered with unknown_command");
     expect(r.lines.some((l) => l.startsWith("✓ determinism"))).toBe(true);
     expect(r.lines.filter((l) => l.startsWith("✗"))).toEqual([]);
+    expect(r.lines.filter((l) => l.startsWith("✓ batch: "))).toHaveLength(4);
+    expect(r.lines.at(-1)).toBe(`all ${FEATURES.length + 3 + 4} checks passed`);
+  }, 120_000);
+
+  it("checks batch only with a driver that chose protocol version 1", () => {
+    const r = driverCheck(["--driver", `${REFERENCE} --protocol-version 1`]);
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatch(/^✓ handshake: protocol 1, /);
+    expect(r.lines.filter((l) => l.includes("batch"))).toEqual([]);
     expect(r.lines.at(-1)).toBe(`all ${FEATURES.length + 3} checks passed`);
+  }, 120_000);
+
+  it("fails the batch items of a version-2 driver that runs on after a failed element", () => {
+    const r = driverCheck(["--driver", `${fake("bad-batch")} run-on`]);
+    expect(r.code).toBe(1);
+    expect(r.lines).toContain("✓ batch: three elements run in order, one response each");
+    expect(r.lines).toContain("✗ batch: stops after an element the schema refuses (invalid_params): answered ok, invalid_params, ok, expected ok, invalid_params and nothing after it");
+    expect(r.lines).toContain("✗ batch: a nested hello refuses the whole batch with invalid_params: answered element by element (ok, invalid_params) instead of refusing the batch");
   }, 120_000);
 
   it("fails (exit 1) a driver that answers every command with an empty result, saying why per item", () => {

@@ -9,6 +9,7 @@ import { fakeDriverArgv, isAlive, waitGone } from "./helpers.js";
 interface Case {
   readonly name: string;
   readonly fixture: string;
+  readonly args?: readonly string[];
   readonly kind: DriverErrorKind;
   readonly message: RegExp;
   readonly command?: string;
@@ -20,6 +21,11 @@ interface Case {
 }
 
 const tick = (d: StdioDriver): Promise<unknown> => d.tick(1);
+/** Calls made together: one `batch` line to a version-2 driver (a tick, then a ready). */
+const together = (d: StdioDriver): Promise<unknown> => Promise.all([d.tick(1), d.ready(1)]);
+const BATCH = /`batch` \(id 2, 2 requests: tick, ready\)/.source;
+const badBatch = (name: string, mode: string, message: string): Case =>
+  ({ name: `a batch answered with ${name} is a protocol error`, fixture: "bad-batch.mjs", args: [mode], then: [together], kind: "protocol", command: "batch", message: new RegExp(message) });
 const reset = (d: StdioDriver): Promise<unknown> => d.reset();
 
 const CASES: readonly Case[] = [
@@ -76,7 +82,7 @@ const CASES: readonly Case[] = [
   {
     name: "a protocol version the harness did not offer is a protocol error",
     fixture: "wrong-version.mjs", kind: "protocol", command: "hello",
-    message: /driver chose protocol version 2, but the harness offered 1/,
+    message: /driver chose protocol version 3, but the harness offered 1, 2/,
   },
   {
     name: "output before any request is a protocol error quoting it",
@@ -88,13 +94,19 @@ const CASES: readonly Case[] = [
     fixture: "does-not-exist.mjs", kind: "driver",
     message: /exited with code 1 .*Cannot find module/s,
   },
+  badBatch("more responses than requests", "too-many", `response to ${BATCH} has 3 responses for 2 requests`),
+  badBatch("an element after a failed one", "after-error", `response to ${BATCH} continues after element 1 failed`),
+  badBatch("fewer responses than requests, the last ok", "short", `response to ${BATCH} has 1 responses for 2 requests, and the last one succeeded`),
+  badBatch("no responses", "empty", `response to ${BATCH} has no responses for 2 requests`),
+  badBatch("an element its command's schema refuses", "element-schema", `response to ${BATCH} does not match spec/driver-protocol\\.schema\\.json at /result/responses/1/result/ready/messages/0: must have required property 'from' \\(element 2, \`ready\`\\)`),
+  badBatch("an error code its command may not answer", "wrong-code", `response to ${BATCH} does not match spec/driver-protocol\\.schema\\.json at /result/responses/0/error/code: \`tick\` may not answer "rejected"`),
 ];
 
 describe("a broken driver", () => {
   for (const c of CASES) {
     it(c.name, async () => {
       const timeoutMs = c.timeoutMs ?? 5000;
-      const driver = createStdioDriver(fakeDriverArgv(c.fixture), {
+      const driver = createStdioDriver(fakeDriverArgv(c.fixture, ...(c.args ?? [])), {
         timeoutMs,
         ...(c.maxLineBytes === undefined ? {} : { maxLineBytes: c.maxLineBytes }),
         ...(c.versions === undefined ? {} : { versions: c.versions }),
