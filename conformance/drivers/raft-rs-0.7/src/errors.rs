@@ -49,6 +49,10 @@ impl DriverError {
         Self::new("rejected", name)
     }
 
+    pub fn with_details(self, details: String) -> Self {
+        DriverError { details: Some(details), ..self }
+    }
+
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("code".into(), json!(self.code));

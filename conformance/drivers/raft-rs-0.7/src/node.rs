@@ -246,6 +246,12 @@ impl Node {
         let cs = match cs {
             None => None,
             Some(Ok(cs)) => Some(cs),
+            // raft-rs refuses a committed change it cannot apply (e.g. one that leaves no voter):
+            // an outcome (spec/protocol.md §6.3), the harness halts the node. Anything else is ours.
+            Some(Err(err @ raft::Error::ConfChangeError(_))) => {
+                return Err(DriverError::rejected(&err)
+                    .with_details(format!("apply_conf_change refused entry {}", e.index)));
+            }
             Some(Err(err)) => {
                 return Err(DriverError::internal(format!("apply_conf_change of entry {} failed: {err}", e.index), None));
             }
