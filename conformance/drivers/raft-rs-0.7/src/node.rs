@@ -407,4 +407,33 @@ mod tests {
         n.pin_election_timeout(12).unwrap();
         assert_eq!(n.rn.raft.randomized_election_timeout(), 12);
     }
+
+    #[test]
+    fn a_committed_change_that_removes_all_voters_is_rejected() {
+        use raft::eraftpb::ConfChangeType;
+        let remove = |index: u64, node: u64| {
+            let mut cc = ConfChange::default();
+            cc.set_change_type(ConfChangeType::RemoveNode);
+            cc.node_id = node;
+            let mut e = Entry::default();
+            e.set_entry_type(EntryType::EntryConfChange);
+            e.term = 1;
+            e.index = index;
+            e.data = protobuf::Message::write_to_bytes(&cc).unwrap().into();
+            e
+        };
+        let mut n = node(2, 1);
+        n.call(|rn| rn.step(msg(MessageType::MsgAppend, 1, 2, 4, vec![remove(3, 1), remove(4, 2)]))).unwrap();
+        let mut refusal = None;
+        for _ in 0..3 {
+            n.ready().unwrap();
+            if let Err(e) = n.advance() {
+                refusal = Some(e);
+                break;
+            }
+        }
+        let e = refusal.expect("raft-rs applied a change that leaves no voter");
+        assert_eq!((e.code, e.message.as_str()), ("rejected", "removed all voters"));
+        assert_eq!(e.details.as_deref(), Some("apply_conf_change refused entry 4"));
+    }
 }
