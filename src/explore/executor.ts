@@ -66,7 +66,8 @@ function viewOf(env: Env): ClusterView {
 /** Runs the schedule with the run seed `seed`; stops at the first violation. */
 export async function executeSchedule(s: Schedule, driver: Driver, seed: number): Promise<ExecResult> {
   const defaults = scheduleDefaults(s);
-  const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, defaults));
+  // Nothing is rendered or kept for a report: a violation is written as a trace and replayed.
+  const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, defaults), { renderEvents: false, timeline: false });
   // The checker `run` builds for the trace it writes (run.ts checkerOptionsFor, explore's source).
   const checker = createChecker({
     ...(s.checkQuorum ? { checkQuorum: { electionTick: BASE_CONFIG.electionTick } } : {}),

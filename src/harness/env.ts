@@ -45,6 +45,13 @@ export interface NodeRec {
   outputPending: boolean;
 }
 
+export interface EnvOptions {
+  /** Initial value of Env.renderEvents (default true). */
+  readonly renderEvents?: boolean | undefined;
+  /** Keep the network and fault timeline (default true; exploration replays a trace instead). */
+  readonly timeline?: boolean | undefined;
+}
+
 export class Env {
   readonly nodes: NodeRec[] = [];
   readonly net = new Network();
@@ -62,9 +69,18 @@ export class Env {
   restarted: NodeId[] = [];
   touched = new Set<NodeId>();
   /** Sends, deliveries, drops, crashes and restarts, for the report of a trace that fails. */
-  readonly timeline = new TimelineRecorder();
+  readonly timeline: TimelineRecorder;
+  /**
+   * Render the step's output events as YAML (what `expect:` compares at the exact level). Off when
+   * nobody reads them (exploration, steps without expectations): rendering is a good part of a
+   * step's cost. Input refusals (`error` events) are always recorded.
+   */
+  renderEvents: boolean;
 
-  constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig) {}
+  constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig, opts: EnvOptions = {}) {
+    this.renderEvents = opts.renderEvents ?? true;
+    this.timeline = opts.timeline === false ? new TimelineRecorder(false) : new TimelineRecorder();
+  }
 
   beginStep(): void {
     this.events = [];
@@ -235,7 +251,7 @@ export class Env {
   async processReady(id: NodeId): Promise<void> {
     this.upNode(id);
     const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
-    this.events.push(readyToYaml(id, rd));
+    if (this.renderEvents) this.events.push(readyToYaml(id, rd));
     if (rd !== null) await this.handleReady(id, rd);
     this.node(id).outputPending = false;
   }
@@ -316,10 +332,10 @@ export class Env {
     const n = this.upNode(id);
     const m = n.appendWork.shift();
     if (m === undefined) {
-      this.events.push({ "append-thread": { node: id, no_work: true } });
+      if (this.renderEvents) this.events.push({ "append-thread": { node: id, no_work: true } });
       return;
     }
-    this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
+    if (this.renderEvents) this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
     this.persist(n, { term: m.term, vote: m.vote, commit: m.commit }, m.entries, m.snapshot);
     await this.call(`storage append ${id}`, (d) => d.storageAppend(id, m));
     this.send(m.responses);
@@ -329,10 +345,10 @@ export class Env {
     const n = this.upNode(id);
     const m = n.applyWork.shift();
     if (m === undefined) {
-      this.events.push({ "apply-thread": { node: id, no_work: true } });
+      if (this.renderEvents) this.events.push({ "apply-thread": { node: id, no_work: true } });
       return;
     }
-    this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
+    if (this.renderEvents) this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } });
     const upTo = this.superseded.get(m) ?? 0;
     const work = upTo === 0 ? m : { ...m, entries: m.entries.filter((e) => e.index > upTo) };
     const applied = await this.call(`storage apply ${id}`, (d) => d.storageApply(id, work));
@@ -349,14 +365,15 @@ export class Env {
       const msgs = this.net.take(to, f, drop);
       if (msgs.length === 0) continue;
       count += msgs.length;
+      const render = this.renderEvents;
       const shown: Yaml[] = [];
       for (const m of msgs) {
-        const y: Record<string, Yaml> = { ...messageToYaml(m) };
+        const y: Record<string, Yaml> = render ? { ...messageToYaml(m) } : {};
         const target = this.nodes[to - 1];
         if (drop || this.net.isCut(m) || target === undefined || !target.up) {
           y["dropped"] = true;
           this.timeline.dropped(m, drop ? "by the trace" : this.net.isCut(m) ? "link cut" : "recipient down");
-          shown.push(y);
+          if (render) shown.push(y);
           continue;
         }
         this.touched.add(to);
@@ -365,9 +382,9 @@ export class Env {
         this.delivered.push({ from: m.from, to, type: m.type, term: m.term, reject: m.reject });
         this.timeline.delivered(m, out.ok ? undefined : out.error);
         if (!out.ok) y["error"] = out.error;
-        shown.push(y);
+        if (render) shown.push(y);
       }
-      this.events.push({ deliver: { node: to, messages: shown } });
+      if (render) this.events.push({ deliver: { node: to, messages: shown } });
     }
     return count;
   }
@@ -382,7 +399,7 @@ export class Env {
         this.touched.add(id);
         const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
         if (rd === null) continue;
-        this.events.push(readyToYaml(id, rd));
+        if (this.renderEvents) this.events.push(readyToYaml(id, rd));
         await this.handleReady(id, rd);
         done = false;
       }
@@ -419,7 +436,7 @@ export class Env {
       snapshot: n.history.last, reject: false, rejectHint: 0, context: new Uint8Array(), responses: [],
     };
     this.send([m]);
-    this.events.push({ sent: messageToYaml(m) });
+    if (this.renderEvents) this.events.push({ sent: messageToYaml(m) });
   }
 
   async compact(id: NodeId, index: number): Promise<void> {
@@ -435,7 +452,7 @@ export class Env {
     if (n.up) await this.call(`compact ${id}`, (d) => d.compact(id, index));
     n.durable.compact(index, snap);
     n.log.compact(index, term);
-    this.raftLog(id);
+    if (this.renderEvents) this.raftLog(id);
   }
 
   raftLog(id: NodeId): void {
