@@ -14,16 +14,26 @@ import { toolCommit } from "./trace-writer.js";
 
 export const EXPLORE_HELP = `Usage: raft-conformance explore [options]
 
-Generates random schedules (3–7 nodes; proposals, ticks, campaigns, partitions, one-way cuts,
+Generates random schedules (1–7 nodes; proposals, ticks, campaigns, partitions, one-way cuts,
 drops, duplicates, reorders, crashes and restarts, held-back storage work, conf changes, reads,
 leader transfers, compaction — as far as the driver's capabilities allow), checks every invariant
 after every step, shrinks any violation to a minimal schedule and writes it as a trace.
 
+With --against, each schedule instead runs on two drivers with the same harness choices (the
+steps are planned from --driver's state) and the first step where their observations differ is
+the finding: output events at the exact level (both drivers declare the etcd message model),
+else the observable state (role, term, vote, leader, commit, applied, log, config, read states)
+of the nodes the step touched, and whether an input was accepted. It is shrunk and written as a
+trace asserting what --driver did (an outcome, the step's expected events, check steps), so it
+passes on --driver and fails on the other. Invariants are not judged in this mode.
+
 Options:
   --driver "<cmd>"      external driver over stdio (default: the reference core, in-process)
+  --against "<cmd>"     differential exploration: compare every schedule with this driver
+                        (\"in-process\" names the built-in reference core)
   --seed N              first seed (default 1); run k explores seed N+k
   --runs N              schedules to explore (default 100)
-  --steps N             at most N operations per schedule (default 60)
+  --steps N             at most N operations per schedule (default 250)
   --out DIR             where minimal traces are written (default traces/regressions)
   --workers N           worker threads (default: the cores available)
   --shard i/n           explore only runs k with k mod n = i-1 (like run --shard)
@@ -38,6 +48,7 @@ Exit codes: 0 no violation, 1 a violation (each written trace's path is printed)
 export async function exploreCommand(args: readonly string[], io: CliIo): Promise<number> {
   const p = parseFlags("explore", args, {
     driver: { type: "string" },
+    against: { type: "string" },
     seed: { type: "string" },
     runs: { type: "string" },
     steps: { type: "string" },
@@ -56,36 +67,26 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
   if (p.positionals.length > 0) throw new UsageError(`explore takes no positional arguments, got ${JSON.stringify(p.positionals[0])}`);
   const seed = intFlag(p, "seed", 1);
   const runs = intFlag(p, "runs", 100, 1);
-  const steps = intFlag(p, "steps", 60, 1);
+  const steps = intFlag(p, "steps", 250, 1);
   const workers = intFlag(p, "workers", availableParallelism(), 1);
   const timeLimit = stringFlag(p, "time-limit-s") === undefined ? undefined : intFlag(p, "time-limit-s", 0, 1) * 1000;
   const shrinkMs = intFlag(p, "shrink-s", 60, 1) * 1000;
   const timeoutMs = intFlag(p, "timeout-ms", 10_000, 1);
   const out = stringFlag(p, "out") ?? "traces/regressions";
   if (out === "") throw new UsageError("--out wants a directory");
-  const driverLine = stringFlag(p, "driver");
-  let driver: DriverSpec = { kind: "inprocess" };
-  if (driverLine !== undefined) {
-    let argv: string[];
-    try {
-      argv = splitShellWords(driverLine);
-    } catch (e) {
-      if (e instanceof ShellWordsError) throw new UsageError(`--driver: ${e.message}`);
-      throw e;
-    }
-    if (argv.length === 0) throw new UsageError("--driver wants a command, got an empty string");
-    driver = { kind: "stdio", argv, timeoutMs };
-  }
+  const driver = driverSpec("driver", stringFlag(p, "driver"), timeoutMs) ?? { kind: "inprocess" };
+  const against = driverSpec("against", stringFlag(p, "against"), timeoutMs);
   const shard = parseShard(stringFlag(p, "shard"));
   const pkg = packageInfo();
 
   io.stdout.write(`seed ${seed}\n`);
-  io.stdout.write(`exploring ${runs} runs of up to ${steps} operations${shard !== undefined ? ` (shard ${shard.index + 1}/${shard.count})` : ""} with ${workers} worker(s)\n`);
+  io.stdout.write(`exploring ${runs} runs of up to ${steps} operations${shard !== undefined ? ` (shard ${shard.index + 1}/${shard.count})` : ""} with ${workers} worker(s)${against !== undefined ? ", comparing two drivers" : ""}\n`);
   const summary = await explore(
     {
       seed,
       runs,
       driver,
+      against,
       workers,
       shard,
       timeLimitMs: timeLimit,
@@ -97,9 +98,27 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
       const f = r.found;
       io.stdout.write(`violation: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
       io.stdout.write(`${file}\n`);
-      if (!f.replayed) io.stderr.write(`warning: replaying ${file} with run did not reproduce the violation\n`);
+      if (!f.replayed) {
+        const what = against !== undefined ? "pass on --driver and fail on --against" : "reproduce the violation";
+        io.stderr.write(`warning: replaying ${file} with run did not ${what}\n`);
+      }
     },
   );
-  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${summary.found.length} violation(s)\n`);
+  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${summary.found.length} ${against !== undefined ? "divergence(s)" : "violation(s)"}\n`);
   return summary.found.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** A --driver / --against value: a command line for a stdio driver, or "in-process". */
+function driverSpec(flag: string, line: string | undefined, timeoutMs: number): DriverSpec | undefined {
+  if (line === undefined) return undefined;
+  if (line === "in-process") return { kind: "inprocess" };
+  let argv: string[];
+  try {
+    argv = splitShellWords(line);
+  } catch (e) {
+    if (e instanceof ShellWordsError) throw new UsageError(`--${flag}: ${e.message}`);
+    throw e;
+  }
+  if (argv.length === 0) throw new UsageError(`--${flag} wants a command, got an empty string`);
+  return { kind: "stdio", argv, timeoutMs };
 }

@@ -9,6 +9,9 @@ import type { ConfOp, Op, Schedule } from "./schedule.js";
 export interface PlannedStep {
   readonly kind: StepKind;
   readonly args: Yaml;
+  /** What the written trace asserts about the step (differential exploration's finding). */
+  readonly outcome?: "accepted" | "rejected" | undefined;
+  readonly expect?: readonly Yaml[] | undefined;
 }
 
 /** What the planner may ask about the running cluster. */
