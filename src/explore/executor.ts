@@ -43,22 +43,13 @@ export function viewOf(env: Env): ClusterView {
     compactable: (id) => {
       const n = env.nodes[id - 1];
       if (n === undefined) return undefined;
-      // Only applied state can back a snapshot: compact to the applied index, within the durable log.
-      // etcd leaves it to the application not to compact above raft's own applied index; with async
-      // storage writes that lags the apply thread until its MsgStorageApplyResp is stepped back.
-      const raftApplied = n.up ? (n.status?.applied ?? 0) : n.history.last.metadata.index;
-      const index = Math.min(n.history.last.metadata.index, raftApplied, n.durable.lastIndex);
+      // Within the harness's limit (what is applied) and the durable log.
+      const index = Math.min(env.compactLimit(n), n.durable.lastIndex);
       return index > n.durable.snapIndex ? index : undefined;
     },
-    snapshotCoversUnappliedConfChange: (from, to) => {
-      const src = env.nodes[from - 1];
-      const dst = env.nodes[to - 1];
-      if (src === undefined || dst === undefined) return false;
-      // What dst may still apply, now or after a restart (which re-applies from its snapshot): the
-      // MsgSnap stays queued until delivered, so a later restart reopens the window.
-      const lo = dst.durable.snapIndex;
-      const hi = src.history.last.metadata.index;
-      return dst.log.entries().some((e) => e.type !== "EntryNormal" && e.index > lo && e.index <= hi);
+    applyNeedsReady: (id) => {
+      const n = env.nodes[id - 1];
+      return n !== undefined && env.confChangeUnderSnapshot(n, n.applyWork.slice(0, 1)) !== undefined;
     },
   };
 }

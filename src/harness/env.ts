@@ -43,6 +43,12 @@ export interface NodeRec {
   status?: Status | undefined;
   /** Inputs reached the node since its last Ready was handled (its log may be ahead of `log`). */
   outputPending: boolean;
+  /**
+   * The highest snapshot index of a MsgSnap stepped into the node since it last handed out a Ready
+   * (0: none). Raft may have restored it in memory already; the application only learns so from
+   * the next Ready (etcd-io/etcd#11510).
+   */
+  snapStepped: number;
 }
 
 export interface EnvOptions {
@@ -159,7 +165,7 @@ export class Env {
       const config: NodeConfig = { ...base, applied: snap?.metadata.index ?? 0, seed: this.nodeSeed(id, 0) };
       const rec: NodeRec = {
         id, base, config, up: true, incarnation: 0, durable, history: new AppenderHistory(snap), log: new LogView(),
-        appendWork: [], applyWork: [], readStates: [], ticks: 0, outputPending: false,
+        appendWork: [], applyWork: [], readStates: [], ticks: 0, outputPending: false, snapStepped: 0,
       };
       rec.log.resetTo(durable.snapIndex, durable.snapTerm, []);
       rec.log.beginStep();
@@ -176,6 +182,7 @@ export class Env {
     n.up = false;
     n.status = undefined;
     n.outputPending = false;
+    n.snapStepped = 0;
     // Unprocessed storage work never happened: that is what a crash loses in async mode.
     n.appendWork = [];
     n.applyWork = [];
@@ -252,6 +259,7 @@ export class Env {
     this.upNode(id);
     const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
     if (this.renderEvents) this.events.push(readyToYaml(id, rd));
+    this.node(id).snapStepped = 0; // a restored snapshot is in this Ready (none without one)
     if (rd !== null) await this.handleReady(id, rd);
     this.node(id).outputPending = false;
   }
@@ -272,6 +280,9 @@ export class Env {
         if (!async) throw new DriverFailure(`node ${id} sent ${m.type} to a storage thread without async storage writes`);
         if (m.type === "MsgStorageAppend") {
           this.handOut(n, m.snapshot, m.entries);
+          // Raft restored this snapshot in memory: the apply work queued before it must not apply
+          // what it covers on top of it, whichever of the two threads runs first.
+          if (m.snapshot !== undefined && !isEmptySnapshot(m.snapshot)) this.supersede(n, m.snapshot.metadata.index);
           n.appendWork.push(m);
         } else if (m.type === "MsgStorageApply") {
           n.applyWork.push(m);
@@ -302,14 +313,36 @@ export class Env {
     if (snap !== undefined && !isEmptySnapshot(snap)) {
       n.durable.applySnapshot(snap);
       n.history.restore(snap);
-      // Entries handed to the apply thread before this snapshot was restored are part of it now:
-      // etcd runs the two threads in any order (raft.appliedTo takes the max of a late
-      // MsgStorageApplyResp) and leaves it to the application not to apply them on top of it, as
-      // etcdserver does. Work handed out later is not filtered, so a node handing out entries its
-      // snapshot covers is still caught.
-      for (const m of n.applyWork) this.superseded.set(m, Math.max(this.superseded.get(m) ?? 0, snap.metadata.index));
+      this.supersede(n, snap.metadata.index);
     }
     n.durable.append(entries);
+  }
+
+  /**
+   * Entries handed to the apply thread before a snapshot at `index` was restored are part of it
+   * now: etcd runs the two threads in any order (raft.appliedTo takes the max of a late
+   * MsgStorageApplyResp) and leaves it to the application not to apply them on top of it, as
+   * etcdserver does; applying a conf change the restored configuration already holds makes etcd
+   * panic (etcd-io/etcd#11510). Work handed out later is not filtered, so a node handing out
+   * entries its snapshot covers is still caught.
+   */
+  private supersede(n: NodeRec, index: number): void {
+    for (const m of n.applyWork) this.superseded.set(m, Math.max(this.superseded.get(m) ?? 0, index));
+  }
+
+  /**
+   * The conf change entry of the node's queued apply work that a MsgSnap stepped since its last
+   * Ready may cover: raft may have restored that snapshot already, and until its Ready says so the
+   * application cannot tell whether applying the entry is still right.
+   */
+  confChangeUnderSnapshot(n: NodeRec, work: readonly Message[] = n.applyWork): Entry | undefined {
+    if (n.snapStepped === 0) return undefined;
+    for (const m of work) {
+      const upTo = this.superseded.get(m) ?? 0;
+      const e = m.entries.find((x) => x.type !== "EntryNormal" && x.index > upTo && x.index <= n.snapStepped);
+      if (e !== undefined) return e;
+    }
+    return undefined;
   }
 
   private recordApplied(n: NodeRec, entries: readonly Entry[], applied: Applied): void {
@@ -343,6 +376,14 @@ export class Env {
 
   async processApplyThread(id: NodeId): Promise<void> {
     const n = this.upNode(id);
+    const hazard = this.confChangeUnderSnapshot(n, n.applyWork.slice(0, 1));
+    if (hazard !== undefined) {
+      throw new HarnessError(
+        `node ${id} was sent a snapshot at index ${n.snapStepped} since its last Ready, which may already have replaced its configuration; ` +
+          `applying conf change entry ${hazard.index} before that Ready could apply it on top of the snapshot (etcd panics: etcd-io/etcd#11510). ` +
+          `Process node ${id}'s Ready first (process-ready: ${id}).`,
+      );
+    }
     const m = n.applyWork.shift();
     if (m === undefined) {
       if (this.renderEvents) this.events.push({ "apply-thread": { node: id, no_work: true } });
@@ -379,6 +420,7 @@ export class Env {
         this.touched.add(to);
         target.outputPending = true;
         const out = await this.call(`step ${m.type} into ${to}`, (d) => d.step(to, m));
+        if (m.type === "MsgSnap" && out.ok && m.snapshot !== undefined) target.snapStepped = Math.max(target.snapStepped, m.snapshot.metadata.index);
         this.delivered.push({ from: m.from, to, type: m.type, term: m.term, reject: m.reject });
         this.timeline.delivered(m, out.ok ? undefined : out.error);
         if (!out.ok) y["error"] = out.error;
@@ -398,6 +440,7 @@ export class Env {
         if (!this.node(id).up) continue;
         this.touched.add(id);
         const rd = await this.call(`ready ${id}`, (d) => d.ready(id));
+        this.node(id).snapStepped = 0;
         if (rd === null) continue;
         if (this.renderEvents) this.events.push(readyToYaml(id, rd));
         await this.handleReady(id, rd);
@@ -418,8 +461,11 @@ export class Env {
       for (const id of set) {
         const n = this.node(id);
         if (!n.up || n.applyWork.length === 0) continue;
-        while (n.applyWork.length > 0) await this.processApplyThread(id);
         done = false;
+        // A snapshot stepped in this round may cover a queued conf change: apply after the node's
+        // next Ready (the next round's first phase) says whether it was restored.
+        if (this.confChangeUnderSnapshot(n) !== undefined) continue;
+        while (n.applyWork.length > 0) await this.processApplyThread(id);
       }
       if (done) return;
     }
@@ -439,6 +485,16 @@ export class Env {
     if (this.renderEvents) this.events.push({ sent: messageToYaml(m) });
   }
 
+  /**
+   * The highest index a `compact` may name. Only applied state can back a snapshot, and etcd leaves
+   * it to the application not to compact above raft's own applied index (with async storage writes
+   * it lags the apply thread until the MsgStorageApplyResp is stepped back); a crashed node has
+   * applied its durable snapshot only.
+   */
+  compactLimit(n: NodeRec): number {
+    return Math.min(n.history.last.metadata.index, n.up ? (n.status?.applied ?? 0) : n.durable.snapIndex);
+  }
+
   async compact(id: NodeId, index: number): Promise<void> {
     const n = this.node(id);
     if (index <= n.durable.snapIndex) {
@@ -446,6 +502,10 @@ export class Env {
       return;
     }
     if (index > n.durable.lastIndex) throw new HarnessError(`compact ${index} is beyond the last index ${n.durable.lastIndex} of node ${id}`);
+    const applied = this.compactLimit(n);
+    if (index > applied) {
+      throw new HarnessError(`compact ${index} is above node ${id}'s applied index ${applied}: compact at most to what raft has applied${n.up ? "" : " (a crashed node: its durable snapshot)"}`);
+    }
     const term = n.durable.term(index) ?? 0;
     const state = n.history.at(index);
     const snap: Snapshot = { data: state?.data ?? new Uint8Array(), metadata: { index, term, confState: state?.metadata.confState ?? EMPTY_CONF_STATE } };
