@@ -3,7 +3,9 @@
 import { availableParallelism } from "node:os";
 import { boolFlag, intFlag, parseFlags, stringFlag } from "../cli/args.js";
 import { UsageError } from "../cli/errors.js";
-import { EXIT_FAILED, EXIT_OK } from "../cli/exit-code.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../cli/exit-code.js";
+import { INVARIANTS } from "../invariants/index.js";
+import { BaselineError, loadBaselineFile, type ExplorationEntry } from "../report/baseline-file.js";
 import type { CliIo } from "../cli/io.js";
 import { packageInfo } from "../cli/package-info.js";
 import { parseShard } from "../cli/run-options.js";
@@ -31,6 +33,10 @@ Options:
   --driver "<cmd>"      external driver over stdio (default: the reference core, in-process)
   --against "<cmd>"     differential exploration: compare every schedule with this driver
                         (\"in-process\" names the built-in reference core)
+  --baseline FILE       known findings of this driver (the baseline's \`exploration\` list,
+                        spec/baseline.schema.json): the invariants listed are not judged (so
+                        schedules go on past them); with --against, a listed \`divergence\` is
+                        reported as known and does not fail the exploration
   --seed N              first seed (default 1); run k explores seed N+k
   --runs N              schedules to explore (default 100)
   --steps N             at most N operations per schedule (default 250)
@@ -42,13 +48,15 @@ Options:
   --stop-on-first       stop at the first violation
   --timeout-ms N        per-request driver timeout (default 10000)
 
-Exit codes: 0 no violation, 1 a violation (each written trace's path is printed), 2 bad usage.
+Exit codes: 0 no violation (or only known ones), 1 a violation (each written trace's path is
+printed), 2 bad usage or an invalid baseline.
 `;
 
 export async function exploreCommand(args: readonly string[], io: CliIo): Promise<number> {
   const p = parseFlags("explore", args, {
     driver: { type: "string" },
     against: { type: "string" },
+    baseline: { type: "string" },
     seed: { type: "string" },
     runs: { type: "string" },
     steps: { type: "string" },
@@ -77,6 +85,21 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
   const driver = driverSpec("driver", stringFlag(p, "driver"), timeoutMs) ?? { kind: "inprocess" };
   const against = driverSpec("against", stringFlag(p, "against"), timeoutMs);
   const shard = parseShard(stringFlag(p, "shard"));
+  const baselineFile = stringFlag(p, "baseline");
+  let known = new Map<string, ExplorationEntry>();
+  if (baselineFile !== undefined) {
+    try {
+      known = new Map(loadBaselineFile(baselineFile).exploration.map((e) => [e.invariant, e]));
+    } catch (e) {
+      if (!(e instanceof BaselineError)) throw e;
+      for (const line of e.problems) io.stderr.write(`${line}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  let unknown = 0;
+  for (const k of known.values()) {
+    if (k.invariant !== "divergence") io.stdout.write(`not judged (${baselineFile ?? ""}:${k.line}): ${k.invariant}: ${k.reason}\n`);
+  }
   const pkg = packageInfo();
 
   io.stdout.write(`seed ${seed}\n`);
@@ -91,12 +114,21 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
       shard,
       timeLimitMs: timeLimit,
       stopOnFirst: boolFlag(p, "stop-on-first"),
-      seedOptions: { maxOps: steps, outDir: out, tool: { version: pkg.version, commit: toolCommit(pkg.root) }, shrinkMs },
+      seedOptions: {
+        maxOps: steps,
+        outDir: out,
+        tool: { version: pkg.version, commit: toolCommit(pkg.root) },
+        shrinkMs,
+        known: [...known.keys()].filter((k) => k !== "divergence" && INVARIANTS.some((i) => i.id === k)),
+      },
     },
     (r, file) => {
       if (r.found === undefined || file === undefined) return;
       const f = r.found;
-      io.stdout.write(`violation: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
+      const k = known.get(f.violation.invariant);
+      if (k === undefined) unknown++;
+      const what = k === undefined ? "violation" : `known (${baselineFile ?? ""}:${k.line})`;
+      io.stdout.write(`${what}: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
       io.stdout.write(`${file}\n`);
       if (!f.replayed) {
         const what = against !== undefined ? "pass on --driver and fail on --against" : "reproduce the violation";
@@ -104,8 +136,9 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
       }
     },
   );
-  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${summary.found.length} ${against !== undefined ? "divergence(s)" : "violation(s)"}\n`);
-  return summary.found.length > 0 ? EXIT_FAILED : EXIT_OK;
+  const knownCount = summary.found.length - unknown;
+  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${unknown} ${against !== undefined ? "divergence(s)" : "violation(s)"}${knownCount > 0 ? `, ${knownCount} known` : ""}\n`);
+  return unknown > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 /** A --driver / --against value: a command line for a stdio driver, or "in-process". */

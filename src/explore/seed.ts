@@ -18,6 +18,8 @@ export interface SeedOptions {
   /** Wall-clock budget for shrinking one violation (ms). */
   readonly shrinkMs: number;
   readonly label?: string | undefined;
+  /** Invariants not judged: the driver's known findings (`explore --baseline`). */
+  readonly known?: readonly string[] | undefined;
   /** Clock for the shrink budget (injected so tests can pin it). */
   readonly now?: () => number;
 }
@@ -61,12 +63,12 @@ interface Runner {
   replays(fileName: string, text: string, v: Violation): Promise<boolean>;
 }
 
-function runnerFor(main: Explored, against: Explored | undefined): Runner {
+function runnerFor(main: Explored, against: Explored | undefined, known: readonly string[]): Runner {
   if (against === undefined) {
     return {
       capabilities: new Set<Feature>(main.info.capabilities),
       label: driverLabel(main.info),
-      execute: (s, seed) => executeSchedule(s, main.driver, seed),
+      execute: (s, seed) => executeSchedule(s, main.driver, seed, known),
       replays: (fileName, text, v) => replays(fileName, text, v, main),
     };
   }
@@ -84,7 +86,7 @@ function runnerFor(main: Explored, against: Explored | undefined): Runner {
 }
 
 export async function exploreSeed(seed: number, main: Explored, opts: SeedOptions, against?: Explored): Promise<SeedResult> {
-  const runner = runnerFor(main, against);
+  const runner = runnerFor(main, against, opts.known ?? []);
   const now = opts.now ?? (() => performance.now());
   const arb = scheduleArbitrary({ capabilities: runner.capabilities, maxOps: opts.maxOps });
   let events = 0;
