@@ -6,6 +6,7 @@
 import type { Driver, DriverInfo } from "../driver/types.js";
 import type { Env, NodeRec } from "../harness/env.js";
 import { nodeView } from "../harness/observe.js";
+import { Prng } from "../harness/prng.js";
 import { evaluateCheck } from "../trace/check.js";
 import { bytesToYaml, canonical, compareEvents } from "../trace/expect.js";
 import type { YamlMap } from "../trace/types.js";
@@ -123,11 +124,43 @@ function compare(p: PlannedStep, a: Env, oa: StepOutcome, b: Env, ob: StepOutcom
 }
 
 /**
+ * The randomized election timeouts the harness pins before a tick step: each implementation draws
+ * them from its own generator (etcd's sequence differs from the reference's for the same seed), so
+ * left alone they would make every run diverge at the first election. The harness draws instead,
+ * one timeout per node and term (in [electionTick, 2·electionTick), like etcd), and sets it on both
+ * sides before each tick; within a term it is the same value again, so nothing else changes.
+ */
+export function pinTimeouts(env: Env, p: PlannedStep, seed: number): PlannedStep[] {
+  if (p.kind !== "tick") return [];
+  const a = p.args as YamlMap;
+  const ids = typeof a["node"] === "number" ? [a["node"]] : ((a["nodes"] as number[] | undefined) ?? []);
+  const out: PlannedStep[] = [];
+  for (const id of ids) {
+    const n = env.nodes[id - 1];
+    if (n === undefined || !n.up) continue;
+    const et = n.config.electionTick;
+    const term = n.status?.hardState.term ?? n.durable.hardState.term;
+    const timeout = et + new Prng(seed).derive(id, term).below(et);
+    out.push({ kind: "set-randomized-election-timeout", args: { node: id, timeout } });
+  }
+  return out;
+}
+
+/**
  * Runs the schedule on both drivers with the run seed `seed`, planning every step from `a`'s
  * state, and stops at the first step whose observations differ. The steps returned replay the
  * run; a divergence's step carries `a`'s behaviour as assertions (outcome, expect, checks).
+ * With `pin`, the harness chooses the randomized election timeouts (pinTimeouts).
  */
-export async function executeDifferential(s: Schedule, a: Driver, b: Driver, seed: number, level: DiffLevel, names: readonly [string, string]): Promise<ExecResult> {
+export async function executeDifferential(
+  s: Schedule,
+  a: Driver,
+  b: Driver,
+  seed: number,
+  level: DiffLevel,
+  names: readonly [string, string],
+  pin: boolean,
+): Promise<ExecResult> {
   const envA = scheduleEnv(s, a, seed, level === "exact");
   const envB = scheduleEnv(s, b, seed, level === "exact");
   await envA.call("reset", (d) => d.reset());
@@ -148,6 +181,14 @@ export async function executeDifferential(s: Schedule, a: Driver, b: Driver, see
     return { invariant: DIVERGENCE, message: `step ${index}: ${d.message}`, step: index };
   };
 
-  const out = await runPlan(s, viewOf(envA), run);
+  const out = await runPlan(s, viewOf(envA), async (p) => {
+    if (pin) {
+      for (const q of pinTimeouts(envA, p, seed)) {
+        const r = await run(q);
+        if (r !== undefined) return r;
+      }
+    }
+    return run(p);
+  });
   return { steps, violation: out === "stop" ? undefined : out, events };
 }

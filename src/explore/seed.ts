@@ -77,10 +77,11 @@ function runnerFor(main: Explored, against: Explored | undefined, known: readonl
   const names = mine === theirLabel ? ([`${mine} (--driver)`, `${theirLabel} (--against)`] as const) : ([mine, theirLabel] as const);
   // Only what both drivers can do is generated.
   const theirs = new Set<Feature>(against.info.capabilities);
+  const pin = theirs.has("pin_election_timeout") && main.info.capabilities.includes("pin_election_timeout");
   return {
     capabilities: new Set<Feature>(main.info.capabilities.filter((f) => theirs.has(f))),
     label: `${names[0]} against ${names[1]} (${level} level)`,
-    execute: (s, seed) => executeDifferential(s, main.driver, against.driver, seed, level, names),
+    execute: (s, seed) => executeDifferential(s, main.driver, against.driver, seed, level, names, pin),
     replays: (fileName, text) => replaysDivergence(fileName, text, main, against),
   };
 }

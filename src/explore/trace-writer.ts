@@ -42,6 +42,9 @@ export function stepFeatures(defaults: NodeConfigYaml, steps: readonly PlannedSt
       case "send-snapshot":
         f.add("snapshots");
         break;
+      case "set-randomized-election-timeout":
+        f.add("pin_election_timeout");
+        break;
       default:
         break;
     }
