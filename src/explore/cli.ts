@@ -22,7 +22,8 @@ leader transfers, compaction — as far as the driver's capabilities allow), che
 after every step, shrinks any violation to a minimal schedule and writes it as a trace.
 
 With --against, each schedule instead runs on two drivers with the same harness choices (the
-steps are planned from --driver's state) and the first step where their observations differ is
+steps are planned from --driver's state; the harness pins each node's randomized election
+timeout per term when both drivers can) and the first step where their observations differ is
 the finding: output events at the exact level (both drivers declare the etcd message model),
 else the observable state (role, term, vote, leader, commit, applied, log, config, read states)
 of the nodes the step touched, and whether an input was accepted. It is shrunk and written as a
