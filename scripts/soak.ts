@@ -11,7 +11,7 @@ const { values } = parseArgs({
     events: { type: "string", default: "1000000" },
     seed: { type: "string", default: "1" },
     workers: { type: "string", default: String(availableParallelism()) },
-    steps: { type: "string", default: "60" },
+    steps: { type: "string", default: "250" },
   },
 });
 const target = Number(values.events);

@@ -3,7 +3,9 @@
 import { availableParallelism } from "node:os";
 import { boolFlag, intFlag, parseFlags, stringFlag } from "../cli/args.js";
 import { UsageError } from "../cli/errors.js";
-import { EXIT_FAILED, EXIT_OK } from "../cli/exit-code.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../cli/exit-code.js";
+import { INVARIANTS } from "../invariants/index.js";
+import { BaselineError, loadBaselineFile, type ExplorationEntry } from "../report/baseline-file.js";
 import type { CliIo } from "../cli/io.js";
 import { packageInfo } from "../cli/package-info.js";
 import { parseShard } from "../cli/run-options.js";
@@ -14,16 +16,31 @@ import { toolCommit } from "./trace-writer.js";
 
 export const EXPLORE_HELP = `Usage: raft-conformance explore [options]
 
-Generates random schedules (3–7 nodes; proposals, ticks, campaigns, partitions, one-way cuts,
+Generates random schedules (1–7 nodes; proposals, ticks, campaigns, partitions, one-way cuts,
 drops, duplicates, reorders, crashes and restarts, held-back storage work, conf changes, reads,
 leader transfers, compaction — as far as the driver's capabilities allow), checks every invariant
 after every step, shrinks any violation to a minimal schedule and writes it as a trace.
 
+With --against, each schedule instead runs on two drivers with the same harness choices (the
+steps are planned from --driver's state; the harness pins each node's randomized election
+timeout per term when both drivers can) and the first step where their observations differ is
+the finding: output events at the exact level (both drivers declare the etcd message model),
+else the observable state (role, term, vote, leader, commit, applied, log, config, read states)
+of the nodes the step touched, and whether an input was accepted. It is shrunk and written as a
+trace asserting what --driver did (an outcome, the step's expected events, check steps), so it
+passes on --driver and fails on the other. Invariants are not judged in this mode.
+
 Options:
   --driver "<cmd>"      external driver over stdio (default: the reference core, in-process)
+  --against "<cmd>"     differential exploration: compare every schedule with this driver
+                        (\"in-process\" names the built-in reference core)
+  --baseline FILE       known findings of this driver (the baseline's \`exploration\` list,
+                        spec/baseline.schema.json): the invariants listed are not judged (so
+                        schedules go on past them); with --against, a listed \`divergence\` is
+                        reported as known and does not fail the exploration
   --seed N              first seed (default 1); run k explores seed N+k
   --runs N              schedules to explore (default 100)
-  --steps N             at most N operations per schedule (default 60)
+  --steps N             at most N operations per schedule (default 250)
   --out DIR             where minimal traces are written (default traces/regressions)
   --workers N           worker threads (default: the cores available)
   --shard i/n           explore only runs k with k mod n = i-1 (like run --shard)
@@ -32,12 +49,15 @@ Options:
   --stop-on-first       stop at the first violation
   --timeout-ms N        per-request driver timeout (default 10000)
 
-Exit codes: 0 no violation, 1 a violation (each written trace's path is printed), 2 bad usage.
+Exit codes: 0 no violation (or only known ones), 1 a violation (each written trace's path is
+printed), 2 bad usage or an invalid baseline.
 `;
 
 export async function exploreCommand(args: readonly string[], io: CliIo): Promise<number> {
   const p = parseFlags("explore", args, {
     driver: { type: "string" },
+    against: { type: "string" },
+    baseline: { type: "string" },
     seed: { type: "string" },
     runs: { type: "string" },
     steps: { type: "string" },
@@ -56,50 +76,83 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
   if (p.positionals.length > 0) throw new UsageError(`explore takes no positional arguments, got ${JSON.stringify(p.positionals[0])}`);
   const seed = intFlag(p, "seed", 1);
   const runs = intFlag(p, "runs", 100, 1);
-  const steps = intFlag(p, "steps", 60, 1);
+  const steps = intFlag(p, "steps", 250, 1);
   const workers = intFlag(p, "workers", availableParallelism(), 1);
   const timeLimit = stringFlag(p, "time-limit-s") === undefined ? undefined : intFlag(p, "time-limit-s", 0, 1) * 1000;
   const shrinkMs = intFlag(p, "shrink-s", 60, 1) * 1000;
   const timeoutMs = intFlag(p, "timeout-ms", 10_000, 1);
   const out = stringFlag(p, "out") ?? "traces/regressions";
   if (out === "") throw new UsageError("--out wants a directory");
-  const driverLine = stringFlag(p, "driver");
-  let driver: DriverSpec = { kind: "inprocess" };
-  if (driverLine !== undefined) {
-    let argv: string[];
-    try {
-      argv = splitShellWords(driverLine);
-    } catch (e) {
-      if (e instanceof ShellWordsError) throw new UsageError(`--driver: ${e.message}`);
-      throw e;
-    }
-    if (argv.length === 0) throw new UsageError("--driver wants a command, got an empty string");
-    driver = { kind: "stdio", argv, timeoutMs };
-  }
+  const driver = driverSpec("driver", stringFlag(p, "driver"), timeoutMs) ?? { kind: "inprocess" };
+  const against = driverSpec("against", stringFlag(p, "against"), timeoutMs);
   const shard = parseShard(stringFlag(p, "shard"));
+  const baselineFile = stringFlag(p, "baseline");
+  let known = new Map<string, ExplorationEntry>();
+  if (baselineFile !== undefined) {
+    try {
+      known = new Map(loadBaselineFile(baselineFile).exploration.map((e) => [e.invariant, e]));
+    } catch (e) {
+      if (!(e instanceof BaselineError)) throw e;
+      for (const line of e.problems) io.stderr.write(`${line}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  let unknown = 0;
+  for (const k of known.values()) {
+    if (k.invariant !== "divergence") io.stdout.write(`not judged (${baselineFile ?? ""}:${k.line}): ${k.invariant}: ${k.reason}\n`);
+  }
   const pkg = packageInfo();
 
   io.stdout.write(`seed ${seed}\n`);
-  io.stdout.write(`exploring ${runs} runs of up to ${steps} operations${shard !== undefined ? ` (shard ${shard.index + 1}/${shard.count})` : ""} with ${workers} worker(s)\n`);
+  io.stdout.write(`exploring ${runs} runs of up to ${steps} operations${shard !== undefined ? ` (shard ${shard.index + 1}/${shard.count})` : ""} with ${workers} worker(s)${against !== undefined ? ", comparing two drivers" : ""}\n`);
   const summary = await explore(
     {
       seed,
       runs,
       driver,
+      against,
       workers,
       shard,
       timeLimitMs: timeLimit,
       stopOnFirst: boolFlag(p, "stop-on-first"),
-      seedOptions: { maxOps: steps, outDir: out, tool: { version: pkg.version, commit: toolCommit(pkg.root) }, shrinkMs },
+      seedOptions: {
+        maxOps: steps,
+        outDir: out,
+        tool: { version: pkg.version, commit: toolCommit(pkg.root) },
+        shrinkMs,
+        known: [...known.keys()].filter((k) => k !== "divergence" && INVARIANTS.some((i) => i.id === k)),
+      },
     },
     (r, file) => {
       if (r.found === undefined || file === undefined) return;
       const f = r.found;
-      io.stdout.write(`violation: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
+      const k = known.get(f.violation.invariant);
+      if (k === undefined) unknown++;
+      const what = k === undefined ? "violation" : `known (${baselineFile ?? ""}:${k.line})`;
+      io.stdout.write(`${what}: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
       io.stdout.write(`${file}\n`);
-      if (!f.replayed) io.stderr.write(`warning: replaying ${file} with run did not reproduce the violation\n`);
+      if (!f.replayed) {
+        const what = against !== undefined ? "pass on --driver and fail on --against" : "reproduce the violation";
+        io.stderr.write(`warning: replaying ${file} with run did not ${what}\n`);
+      }
     },
   );
-  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${summary.found.length} violation(s)\n`);
-  return summary.found.length > 0 ? EXIT_FAILED : EXIT_OK;
+  const knownCount = summary.found.length - unknown;
+  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${unknown} ${against !== undefined ? "divergence(s)" : "violation(s)"}${knownCount > 0 ? `, ${knownCount} known` : ""}\n`);
+  return unknown > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** A --driver / --against value: a command line for a stdio driver, or "in-process". */
+function driverSpec(flag: string, line: string | undefined, timeoutMs: number): DriverSpec | undefined {
+  if (line === undefined) return undefined;
+  if (line === "in-process") return { kind: "inprocess" };
+  let argv: string[];
+  try {
+    argv = splitShellWords(line);
+  } catch (e) {
+    if (e instanceof ShellWordsError) throw new UsageError(`--${flag}: ${e.message}`);
+    throw e;
+  }
+  if (argv.length === 0) throw new UsageError(`--${flag} wants a command, got an empty string`);
+  return { kind: "stdio", argv, timeoutMs };
 }

@@ -28,7 +28,7 @@ export interface ExecResult {
   readonly events: number;
 }
 
-function viewOf(env: Env): ClusterView {
+export function viewOf(env: Env): ClusterView {
   return {
     isUp: (id) => env.nodes[id - 1]?.up === true,
     leader: () => {
@@ -43,34 +43,54 @@ function viewOf(env: Env): ClusterView {
     compactable: (id) => {
       const n = env.nodes[id - 1];
       if (n === undefined) return undefined;
-      // Only applied state can back a snapshot: compact to the applied index, within the durable log.
-      // etcd leaves it to the application not to compact above raft's own applied index; with async
-      // storage writes that lags the apply thread until its MsgStorageApplyResp is stepped back.
-      const raftApplied = n.up ? (n.status?.applied ?? 0) : n.history.last.metadata.index;
-      const index = Math.min(n.history.last.metadata.index, raftApplied, n.durable.lastIndex);
+      // Within the harness's limit (what is applied) and the durable log.
+      const index = Math.min(env.compactLimit(n), n.durable.lastIndex);
       return index > n.durable.snapIndex ? index : undefined;
     },
-    snapshotCoversUnappliedConfChange: (from, to) => {
-      const src = env.nodes[from - 1];
-      const dst = env.nodes[to - 1];
-      if (src === undefined || dst === undefined) return false;
-      // What dst may still apply, now or after a restart (which re-applies from its snapshot): the
-      // MsgSnap stays queued until delivered, so a later restart reopens the window.
-      const lo = dst.durable.snapIndex;
-      const hi = src.history.last.metadata.index;
-      return dst.log.entries().some((e) => e.type !== "EntryNormal" && e.index > lo && e.index <= hi);
+    applyNeedsReady: (id) => {
+      const n = env.nodes[id - 1];
+      return n !== undefined && env.confChangeUnderSnapshot(n, n.applyWork.slice(0, 1)) !== undefined;
     },
   };
 }
 
-/** Runs the schedule with the run seed `seed`; stops at the first violation. */
-export async function executeSchedule(s: Schedule, driver: Driver, seed: number): Promise<ExecResult> {
-  const defaults = scheduleDefaults(s);
-  const env = new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, defaults));
+/** The harness a schedule runs in (nothing kept for a report: a finding is replayed as a trace). */
+export function scheduleEnv(s: Schedule, driver: Driver, seed: number, renderEvents: boolean): Env {
+  return new Env(driver, new Prng(seed), applyYamlConfig(BASE_CONFIG, scheduleDefaults(s)), { renderEvents, timeline: false });
+}
+
+/** How one planned step went: the input's outcome, or why the run cannot go on. */
+export interface StepOutcome {
+  readonly accepted?: boolean | undefined;
+  readonly failure?: { readonly invariant: "harness-error" | "driver-error"; readonly message: string } | undefined;
+}
+
+/** Runs one planned step (as trace step `index`) and refreshes the status of what it touched. */
+export async function runPlannedStep(env: Env, p: PlannedStep, index: number): Promise<StepOutcome> {
+  const step: Step = { index, kind: p.kind, args: p.args, loc: { file: "<explore>", line: index + 1, column: 1 } };
+  env.beginStep();
+  try {
+    // The input's outcome is known once the step's last calls ran (with the status refresh).
+    const outcome = await executeStep(env, step, () => Promise.resolve());
+    await env.refreshStatus();
+    return { accepted: outcome?.() };
+  } catch (e) {
+    if (e instanceof HarnessError) return { failure: { invariant: "harness-error", message: e.message } };
+    if (e instanceof DriverFailure) return { failure: { invariant: "driver-error", message: e.message } };
+    throw e;
+  }
+}
+
+/**
+ * Runs the schedule with the run seed `seed`; stops at the first violation. Invariants in
+ * `known` (a driver's known findings, `explore --baseline`) are not judged.
+ */
+export async function executeSchedule(s: Schedule, driver: Driver, seed: number, known: readonly string[] = []): Promise<ExecResult> {
+  const env = scheduleEnv(s, driver, seed, false);
   // The checker `run` builds for the trace it writes (run.ts checkerOptionsFor, explore's source).
   const checker = createChecker({
     ...(s.checkQuorum ? { checkQuorum: { electionTick: BASE_CONFIG.electionTick } } : {}),
-    except: [...UNSOUND_BETWEEN_STEPS],
+    except: [...new Set([...UNSOUND_BETWEEN_STEPS, ...known])],
   });
   const steps: PlannedStep[] = [];
   const view = viewOf(env);
@@ -79,30 +99,28 @@ export async function executeSchedule(s: Schedule, driver: Driver, seed: number)
   const run = async (p: PlannedStep): Promise<Violation | undefined> => {
     const index = steps.length;
     steps.push(p);
-    const step: Step = { index, kind: p.kind, args: p.args, loc: { file: "<explore>", line: index + 1, column: 1 } };
-    env.beginStep();
-    try {
-      await executeStep(env, step, () => Promise.resolve());
-      await env.refreshStatus();
-    } catch (e) {
-      if (e instanceof HarnessError) return { invariant: "harness-error", message: e.message, step: index };
-      if (e instanceof DriverFailure) return { invariant: "driver-error", message: e.message, step: index };
-      throw e;
-    }
+    const { failure } = await runPlannedStep(env, p, index);
+    if (failure !== undefined) return { ...failure, step: index };
     const first = checker.check(buildStepObs(env, index))[0];
     if (first === undefined) return undefined;
     const nodes = first.nodes.length > 0 ? ` (nodes ${first.nodes.join(", ")})` : "";
     return { invariant: first.invariant, message: `${first.message}${nodes}`, step: index };
   };
 
-  let violation = await run(setupStep(s));
-  for (let k = 0; violation === undefined && k < s.ops.length; k++) {
+  const violation = await runPlan(s, view, run);
+  return { steps, violation, events: steps.length };
+}
+
+/** Runs the setup step, then each operation's steps as planned from `view`, until `run` returns a result. */
+export async function runPlan<T>(s: Schedule, view: ClusterView, run: (p: PlannedStep) => Promise<T | undefined>): Promise<T | undefined> {
+  let out = await run(setupStep(s));
+  for (let k = 0; out === undefined && k < s.ops.length; k++) {
     const op = s.ops[k];
     if (op === undefined) continue;
     for (const p of stepsFor(s, op, k, view)) {
-      violation = await run(p);
-      if (violation !== undefined) break;
+      out = await run(p);
+      if (out !== undefined) break;
     }
   }
-  return { steps, violation, events: steps.length };
+  return out;
 }

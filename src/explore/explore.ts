@@ -13,6 +13,8 @@ export interface ExploreOptions {
   readonly seed: number;
   readonly runs: number;
   readonly driver: DriverSpec;
+  /** Differential exploration: compare every schedule's run on `driver` with one on this driver. */
+  readonly against?: DriverSpec | undefined;
   readonly seedOptions: Omit<SeedOptions, "now">;
   readonly workers: number;
   readonly shard?: { readonly index: number; readonly count: number } | undefined;
@@ -71,11 +73,11 @@ export async function explore(opts: ExploreOptions, onSeed?: (r: SeedResult, fil
   const workers = Math.max(1, Math.min(opts.workers, seeds.length));
   const url = workerUrl();
   if (workers === 1 || url === undefined) {
-    await exploreBatch({ seeds, driver: opts.driver, seedOptions: opts.seedOptions, deadline }, record);
+    await exploreBatch({ seeds, driver: opts.driver, against: opts.against, seedOptions: opts.seedOptions, deadline }, record);
   } else {
     await Promise.all(
       Array.from({ length: workers }, (_, w) => {
-        const batch: SeedBatch = { seeds: seeds.filter((_, i) => i % workers === w), driver: opts.driver, seedOptions: opts.seedOptions, deadline };
+        const batch: SeedBatch = { seeds: seeds.filter((_, i) => i % workers === w), driver: opts.driver, against: opts.against, seedOptions: opts.seedOptions, deadline };
         return runWorker(url, batch, record);
       }),
     );

@@ -9,6 +9,9 @@ import type { ConfOp, Op, Schedule } from "./schedule.js";
 export interface PlannedStep {
   readonly kind: StepKind;
   readonly args: Yaml;
+  /** What the written trace asserts about the step (differential exploration's finding). */
+  readonly outcome?: "accepted" | "rejected" | undefined;
+  readonly expect?: readonly Yaml[] | undefined;
 }
 
 /** What the planner may ask about the running cluster. */
@@ -19,12 +22,10 @@ export interface ClusterView {
   /** The highest index that may be compacted on the node (applied and durable), or undefined. */
   compactable(id: number): number | undefined;
   /**
-   * Whether `from`'s snapshot covers a configuration change `to` has not yet applied. With async
-   * storage writes `to` may restore it while that entry is on its way to the apply thread, and
-   * applying the change afterwards makes etcd panic (etcd-io/etcd#11510, left unfixed): a hazard
-   * of etcd's API that the application must avoid, not a Raft bug to report.
+   * Whether the node's next apply work holds a conf change that a snapshot stepped into it since
+   * its last Ready may cover: the harness refuses to apply it before that Ready (etcd-io/etcd#11510).
    */
-  snapshotCoversUnappliedConfChange(from: number, to: number): boolean;
+  applyNeedsReady(id: number): boolean;
 }
 
 export function nodeId(s: Schedule, n: number): number {
@@ -148,7 +149,10 @@ export function stepsFor(s: Schedule, op: Op, k: number, view: ClusterView): Pla
     case "apply-thread": {
       const id = up(op.node);
       if (id === undefined || !s.asyncStorage) return [];
-      return [{ kind: op.op === "append-thread" ? "process-append-thread" : "process-apply-thread", args: id }];
+      if (op.op === "append-thread") return [{ kind: "process-append-thread", args: id }];
+      // As an application must: learn from the Ready whether a snapshot replaced the config first.
+      const ready: PlannedStep[] = view.applyNeedsReady(id) ? [{ kind: "process-ready", args: id }] : [];
+      return [...ready, { kind: "process-apply-thread", args: id }];
     }
     case "conf-change": {
       const id = up(op.node);
@@ -179,7 +183,6 @@ export function stepsFor(s: Schedule, op: Op, k: number, view: ClusterView): Pla
       const from = view.leader();
       const to = nodeId(s, op.to);
       if (from === undefined || from === to) return [];
-      if (s.asyncStorage && view.snapshotCoversUnappliedConfChange(from, to)) return [];
       return [{ kind: "send-snapshot", args: { from, to } }];
     }
   }

@@ -43,9 +43,12 @@ export interface ConfOp {
 }
 
 export interface Schedule {
-  /** Cluster size, 3..7. */
+  /** Cluster size, 1..7. */
   readonly nodes: number;
-  /** Initial voters 1..voters (at least 3); then `learners` learners; the rest start outside the config. */
+  /**
+   * Initial voters 1..voters (1..nodes: a single voter too, where a leader commits on its own
+   * durable write); then `learners` learners; the rest start outside the config.
+   */
   readonly voters: number;
   readonly learners: number;
   readonly preVote: boolean;
@@ -118,8 +121,8 @@ export function scheduleArbitrary(g: GenOptions): fc.Arbitrary<Schedule> {
 
   return fc
     .record({
-      nodes: fc.integer({ min: 3, max: 7 }),
-      extraVoters: fc.integer({ min: 0, max: 4 }),
+      nodes: fc.integer({ min: 1, max: 7 }),
+      extraVoters: fc.integer({ min: 0, max: 6 }),
       learners: has("learners") ? fc.integer({ min: 0, max: 2 }) : fc.constant(0),
       preVote: has("prevote") ? fc.boolean() : fc.constant(false),
       checkQuorum: has("check_quorum") ? fc.boolean() : fc.constant(false),
@@ -128,7 +131,7 @@ export function scheduleArbitrary(g: GenOptions): fc.Arbitrary<Schedule> {
       ops: fc.array(fc.oneof(...weighted), { minLength: 1, maxLength: Math.max(1, g.maxOps), size: "max" }),
     })
     .map(({ nodes, extraVoters, learners, preVote, checkQuorum, lease, asyncStorage, ops }): Schedule => {
-      const voters = Math.min(nodes, 3 + extraVoters);
+      const voters = Math.min(nodes, 1 + extraVoters);
       return {
         nodes,
         voters,

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import type { Driver, DriverInfo, Feature } from "../driver/types.js";
 import { runTrace } from "../harness/run.js";
 import { loadTraceText } from "../trace/load.js";
+import { diffLevel, executeDifferential } from "./differential.js";
 import { executeSchedule, type ExecResult, type Violation } from "./executor.js";
 import { scheduleDefaults } from "./plan.js";
 import { scheduleArbitrary, type Schedule } from "./schedule.js";
@@ -17,6 +18,8 @@ export interface SeedOptions {
   /** Wall-clock budget for shrinking one violation (ms). */
   readonly shrinkMs: number;
   readonly label?: string | undefined;
+  /** Invariants not judged: the driver's known findings (`explore --baseline`). */
+  readonly known?: readonly string[] | undefined;
   /** Clock for the shrink budget (injected so tests can pin it). */
   readonly now?: () => number;
 }
@@ -43,9 +46,50 @@ export function driverLabel(info: DriverInfo): string {
   return `${info.implementation.name} ${info.implementation.version}`;
 }
 
-export async function exploreSeed(seed: number, driver: Driver, info: DriverInfo, opts: SeedOptions): Promise<SeedResult> {
+/** A driver explored, with its handshake. */
+export interface Explored {
+  readonly driver: Driver;
+  readonly info: DriverInfo;
+}
+
+/**
+ * How a seed's schedules run: against one driver under the invariants, or (with `against`) on two
+ * drivers compared step by step.
+ */
+interface Runner {
+  readonly capabilities: ReadonlySet<Feature>;
+  readonly label: string;
+  execute(s: Schedule, seed: number): Promise<ExecResult>;
+  replays(fileName: string, text: string, v: Violation): Promise<boolean>;
+}
+
+function runnerFor(main: Explored, against: Explored | undefined, known: readonly string[]): Runner {
+  if (against === undefined) {
+    return {
+      capabilities: new Set<Feature>(main.info.capabilities),
+      label: driverLabel(main.info),
+      execute: (s, seed) => executeSchedule(s, main.driver, seed, known),
+      replays: (fileName, text, v) => replays(fileName, text, v, main),
+    };
+  }
+  const level = diffLevel(main.info, against.info);
+  const [mine, theirLabel] = [driverLabel(main.info), driverLabel(against.info)];
+  const names = mine === theirLabel ? ([`${mine} (--driver)`, `${theirLabel} (--against)`] as const) : ([mine, theirLabel] as const);
+  // Only what both drivers can do is generated.
+  const theirs = new Set<Feature>(against.info.capabilities);
+  const pin = theirs.has("pin_election_timeout") && main.info.capabilities.includes("pin_election_timeout");
+  return {
+    capabilities: new Set<Feature>(main.info.capabilities.filter((f) => theirs.has(f))),
+    label: `${names[0]} against ${names[1]} (${level} level)`,
+    execute: (s, seed) => executeDifferential(s, main.driver, against.driver, seed, level, names, pin),
+    replays: (fileName, text) => replaysDivergence(fileName, text, main, against),
+  };
+}
+
+export async function exploreSeed(seed: number, main: Explored, opts: SeedOptions, against?: Explored): Promise<SeedResult> {
+  const runner = runnerFor(main, against, opts.known ?? []);
   const now = opts.now ?? (() => performance.now());
-  const arb = scheduleArbitrary({ capabilities: new Set<Feature>(info.capabilities), maxOps: opts.maxOps });
+  const arb = scheduleArbitrary({ capabilities: runner.capabilities, maxOps: opts.maxOps });
   let events = 0;
   let target: string | undefined;
   let deadline = Number.POSITIVE_INFINITY;
@@ -53,7 +97,7 @@ export async function exploreSeed(seed: number, driver: Driver, info: DriverInfo
   const prop = fc.asyncProperty(arb, async (s) => {
     // Past the budget every candidate "passes", which ends shrinking at the best case so far.
     if (now() > deadline) return true;
-    const r = await executeSchedule(s, driver, seed);
+    const r = await runner.execute(s, seed);
     events += r.events;
     const v = r.violation;
     if (v === undefined || (target !== undefined && v.invariant !== target)) return true;
@@ -77,22 +121,31 @@ export async function exploreSeed(seed: number, driver: Driver, info: DriverInfo
     defaults: scheduleDefaults(s),
     steps: r.steps,
     tool: opts.tool,
-    driver: driverLabel(info),
+    driver: runner.label,
     outDir: opts.outDir,
     label: opts.label,
   };
   const fileName = traceFileName(t);
   const text = traceText(t);
-  const replayed = await replays(fileName, text, violation, driver, info);
+  const replayed = await runner.replays(fileName, text, violation);
   return { seed, events, found: { violation, fileName, text, steps: r.steps.length, replayed, shrinks: out.numShrinks } };
 }
 
 /** Loads the written trace like `run` does and checks it fails the same way. */
-async function replays(fileName: string, text: string, v: Violation, driver: Driver, info: DriverInfo): Promise<boolean> {
+async function replays(fileName: string, text: string, v: Violation, { driver, info }: Explored): Promise<boolean> {
   const loaded = loadTraceText(fileName, text);
   if (!loaded.ok) return false;
   const res = await runTrace(loaded.trace, driver, { level: "exact", seed: 0, info });
   if (v.invariant === "driver-error") return res.status === "errored";
   if (v.invariant === "harness-error") return res.status === "failed" && res.failure?.invariant === undefined;
   return res.status === "failed" && res.failure?.invariant === v.invariant && res.failure.step === v.step;
+}
+
+/** A divergence's trace asserts what the main driver did: it passes there and not on the other. */
+async function replaysDivergence(fileName: string, text: string, main: Explored, against: Explored): Promise<boolean> {
+  const loaded = loadTraceText(fileName, text);
+  if (!loaded.ok) return false;
+  const onMain = await runTrace(loaded.trace, main.driver, { level: "exact", seed: 0, info: main.info });
+  const onOther = await runTrace(loaded.trace, against.driver, { level: "exact", seed: 0, info: against.info });
+  return onMain.status === "passed" && (onOther.status === "failed" || onOther.status === "errored");
 }

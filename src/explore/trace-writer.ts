@@ -2,10 +2,11 @@
 // seed that generated them, and provenance naming the seed, the tool's commit and the invariant.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { Document, isMap, isSeq, type Node } from "yaml";
+import { Document, isMap, isScalar, isSeq, type Node } from "yaml";
 import type { Feature } from "../driver/types.js";
 import { EXPLORE_REPO } from "../invariants/index.js";
 import type { NodeConfigYaml, Yaml, YamlMap } from "../trace/types.js";
+import { DIVERGENCE } from "./differential.js";
 import type { Violation } from "./executor.js";
 import type { PlannedStep } from "./plan.js";
 
@@ -40,6 +41,9 @@ export function stepFeatures(defaults: NodeConfigYaml, steps: readonly PlannedSt
         break;
       case "send-snapshot":
         f.add("snapshots");
+        break;
+      case "set-randomized-election-timeout":
+        f.add("pin_election_timeout");
         break;
       default:
         break;
@@ -101,21 +105,30 @@ export function traceText(t: TraceInfo): string {
     id: `${idGroup(t.outDir)}/${name}`,
     description:
       `Found by raft-conformance explore (seed ${t.seed}, driver ${t.driver}) and shrunk to a minimal schedule; ` +
-      `${t.violation.invariant} fails: ${t.violation.message}`,
+      (t.violation.invariant === DIVERGENCE
+        ? `the drivers diverge, and the trace asserts what the first did: ${t.violation.message}`
+        : `${t.violation.invariant} fails: ${t.violation.message}`),
     source: { repo: EXPLORE_REPO, path: `seed/${t.seed}`, commit: t.tool.commit, test: t.violation.invariant },
     features: stepFeatures(t.defaults, t.steps),
     notes: `raft-conformance ${t.tool.version}${t.label !== undefined ? `; found on ${t.label}` : ""}; replay: raft-conformance run <this file>`,
     seed: t.seed,
     ...(Object.keys(t.defaults).length > 0 ? { defaults: t.defaults as YamlMap } : {}),
-    steps: t.steps.map((s) => ({ [s.kind]: s.args })),
+    steps: t.steps.map((s) => ({
+      [s.kind]: s.args,
+      ...(s.outcome !== undefined ? { outcome: s.outcome } : {}),
+      ...(s.expect !== undefined ? { expect: [...s.expect] } : {}),
+    })),
   };
   const d = new Document(doc, { aliasDuplicateObjects: false });
-  const flow = (node: Node | null | undefined, depth: number): void => {
+  // Small maps inline from depth 2 on. A step with assertions stays a block, and so does its
+  // `expect` list, whose events are inline, one per line.
+  const flow = (node: Node | null | undefined, depth: number, block = false): void => {
     if (isMap(node)) {
-      if (depth >= 2) node.flow = true;
-      for (const p of node.items) flow(p.value as Node, depth + 1);
+      const asserted = depth === 2 && node.items.length > 1;
+      if (depth >= 2 && !asserted && !block) node.flow = true;
+      for (const p of node.items) flow(p.value as Node, depth + 1, asserted && isScalar(p.key) && p.key.value === "expect");
     } else if (isSeq(node)) {
-      if (depth >= 2) node.flow = true;
+      if (depth >= 2 && !block) node.flow = true;
       for (const item of node.items) flow(item as Node, depth + 1);
     }
   };

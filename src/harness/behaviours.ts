@@ -61,12 +61,31 @@ export function withBehaviours(driver: Driver, capabilities: ReadonlySet<string>
     }
     return { ok: true };
   };
+  // A campaign by ticks is several driver calls. The harness may start calls without awaiting the
+  // previous one (a plan's calls go out together, as one batch under protocol version 2), so calls
+  // through the stand-ins run one after another: a status read planned after a campaign sees its end.
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> => {
+      const p = last.then(() => f(...a));
+      last = p.catch(() => undefined);
+      return p;
+    };
+  const wrappedCreate = inTurn(create);
+  const wrappedCampaign = inTurn(campaign);
   return new Proxy(driver, {
     get(target, prop, receiver) {
-      if (prop === "create") return create;
-      if (prop === "campaign") return campaign;
+      if (prop === "create") return wrappedCreate;
+      if (prop === "campaign") return wrappedCampaign;
       const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== "function") return value;
+      const bound = (value as (...a: unknown[]) => unknown).bind(target);
+      return (...a: unknown[]): unknown => {
+        const p = last.then(() => bound(...a));
+        last = p.catch(() => undefined);
+        return p;
+      };
     },
   });
 }

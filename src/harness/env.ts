@@ -124,6 +124,19 @@ export interface NodeRec {
   outputPending: boolean;
   /** Why the node halted (it refused to apply a committed entry); cleared by `restart`. */
   halted?: string | undefined;
+  /**
+   * The highest snapshot index of a MsgSnap stepped into the node since it last handed out a Ready
+   * (0: none). Raft may have restored it in memory already; the application only learns so from
+   * the next Ready (etcd-io/etcd#11510).
+   */
+  snapStepped: number;
+}
+
+export interface EnvOptions {
+  /** Initial value of Env.renderEvents (default true). */
+  readonly renderEvents?: boolean | undefined;
+  /** Keep the network and fault timeline (default true; exploration replays a trace instead). */
+  readonly timeline?: boolean | undefined;
 }
 
 export class Env {
@@ -143,7 +156,13 @@ export class Env {
   restarted: NodeId[] = [];
   touched = new Set<NodeId>();
   /** Sends, deliveries, drops, crashes and restarts, for the report of a trace that fails. */
-  readonly timeline = new TimelineRecorder();
+  readonly timeline: TimelineRecorder;
+  /**
+   * Render the step's output events as YAML (what `expect:` compares at the exact level). Off when
+   * nobody reads them (exploration, steps without expectations): rendering is a good part of a
+   * step's cost. Input refusals (`error` events) are always recorded.
+   */
+  renderEvents: boolean;
   /** The calls the last operation of the step left to run with the status refresh (see `leave`). */
   private tail: Plan | undefined;
   /** Nodes that refused to apply a committed entry in the plan being run (see `planApply`). */
@@ -155,7 +174,10 @@ export class Env {
    */
   private readonly fresh = new Set<NodeId>();
 
-  constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig) {}
+  constructor(readonly driver: Driver, readonly prng: Prng, readonly defaults: BaseConfig, opts: EnvOptions = {}) {
+    this.renderEvents = opts.renderEvents ?? true;
+    this.timeline = opts.timeline === false ? new TimelineRecorder(false) : new TimelineRecorder();
+  }
 
   beginStep(): void {
     this.events = [];
@@ -293,7 +315,7 @@ export class Env {
       const config: NodeConfig = { ...base, applied: snap?.metadata.index ?? 0, seed: this.nodeSeed(id, 0) };
       const rec: NodeRec = {
         id, base, config, up: true, incarnation: 0, durable, history: new AppenderHistory(snap), log: new LogView(),
-        appendWork: [], applyWork: [], readStates: [], ticks: 0, outputPending: false,
+        appendWork: [], applyWork: [], readStates: [], ticks: 0, outputPending: false, snapStepped: 0,
       };
       rec.log.resetTo(durable.snapIndex, durable.snapTerm, []);
       rec.log.beginStep();
@@ -311,6 +333,7 @@ export class Env {
     n.up = false;
     n.status = undefined;
     n.outputPending = false;
+    n.snapStepped = 0;
     // Unprocessed storage work never happened: that is what a crash loses in async mode.
     n.appendWork = [];
     n.applyWork = [];
@@ -414,7 +437,10 @@ export class Env {
       try {
         for (const id of chunk) {
           this.upNode(id);
-          plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => got.push({ id, rd }));
+          plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => {
+            this.node(id).snapStepped = 0; // a restored snapshot is in this Ready (none without one)
+            got.push({ id, rd });
+          });
         }
       } catch (e) {
         failure = { error: e };
@@ -422,7 +448,7 @@ export class Env {
       await this.run(plan);
       plan = new Plan();
       for (const { id, rd } of got) {
-        this.events.push(readyToYaml(id, rd));
+        if (this.renderEvents) this.events.push(readyToYaml(id, rd));
         if (rd !== null) this.takeReady(id, rd, plan);
         plan.effect(() => (this.node(id).outputPending = false));
       }
@@ -455,6 +481,9 @@ export class Env {
         if (!async) throw new DriverFailure(`node ${id} sent ${m.type} to a storage thread without async storage writes`);
         if (m.type === "MsgStorageAppend") {
           this.handOut(n, m.snapshot, m.entries);
+          // Raft restored this snapshot in memory: the apply work queued before it must not apply
+          // what it covers on top of it, whichever of the two threads runs first.
+          if (m.snapshot !== undefined && !isEmptySnapshot(m.snapshot)) this.supersede(n, m.snapshot.metadata.index);
           n.appendWork.push(m);
         } else if (m.type === "MsgStorageApply") {
           n.applyWork.push(m);
@@ -518,14 +547,36 @@ export class Env {
     if (snap !== undefined && !isEmptySnapshot(snap)) {
       n.durable.applySnapshot(snap);
       n.history.restore(snap);
-      // Entries handed to the apply thread before this snapshot was restored are part of it now:
-      // etcd runs the two threads in any order (raft.appliedTo takes the max of a late
-      // MsgStorageApplyResp) and leaves it to the application not to apply them on top of it, as
-      // etcdserver does. Work handed out later is not filtered, so a node handing out entries its
-      // snapshot covers is still caught.
-      for (const m of n.applyWork) this.superseded.set(m, Math.max(this.superseded.get(m) ?? 0, snap.metadata.index));
+      this.supersede(n, snap.metadata.index);
     }
     n.durable.append(entries);
+  }
+
+  /**
+   * Entries handed to the apply thread before a snapshot at `index` was restored are part of it
+   * now: etcd runs the two threads in any order (raft.appliedTo takes the max of a late
+   * MsgStorageApplyResp) and leaves it to the application not to apply them on top of it, as
+   * etcdserver does; applying a conf change the restored configuration already holds makes etcd
+   * panic (etcd-io/etcd#11510). Work handed out later is not filtered, so a node handing out
+   * entries its snapshot covers is still caught.
+   */
+  private supersede(n: NodeRec, index: number): void {
+    for (const m of n.applyWork) this.superseded.set(m, Math.max(this.superseded.get(m) ?? 0, index));
+  }
+
+  /**
+   * The conf change entry of the node's queued apply work that a MsgSnap stepped since its last
+   * Ready may cover: raft may have restored that snapshot already, and until its Ready says so the
+   * application cannot tell whether applying the entry is still right.
+   */
+  confChangeUnderSnapshot(n: NodeRec, work: readonly Message[] = n.applyWork): Entry | undefined {
+    if (n.snapStepped === 0) return undefined;
+    for (const m of work) {
+      const upTo = this.superseded.get(m) ?? 0;
+      const e = m.entries.find((x) => x.type !== "EntryNormal" && x.index > upTo && x.index <= n.snapStepped);
+      if (e !== undefined) return e;
+    }
+    return undefined;
   }
 
   private recordApplied(n: NodeRec, entries: readonly Entry[], applied: Applied): void {
@@ -559,10 +610,10 @@ export class Env {
     const n = this.upNode(id);
     const m = n.appendWork.shift();
     if (m === undefined) {
-      plan.effect(() => this.events.push({ "append-thread": { node: id, no_work: true } }));
+      if (this.renderEvents) plan.effect(() => this.events.push({ "append-thread": { node: id, no_work: true } }));
       return;
     }
-    plan.effect(() => this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } }));
+    if (this.renderEvents) plan.effect(() => this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } }));
     // Now, not after the call: apply work planned after this sees what it superseded.
     this.persist(n, { term: m.term, vote: m.vote, commit: m.commit }, m.entries, m.snapshot);
     plan.call(`storage append ${id}`, (d) => d.storageAppend(id, m), () => this.send(m.responses));
@@ -581,12 +632,20 @@ export class Env {
 
   private planApplyThread(id: NodeId, plan: Plan): void {
     const n = this.upNode(id);
+    const hazard = this.confChangeUnderSnapshot(n, n.applyWork.slice(0, 1));
+    if (hazard !== undefined) {
+      throw new HarnessError(
+        `node ${id} was sent a snapshot at index ${n.snapStepped} since its last Ready, which may already have replaced its configuration; ` +
+          `applying conf change entry ${hazard.index} before that Ready could apply it on top of the snapshot (etcd panics: etcd-io/etcd#11510). ` +
+          `Process node ${id}'s Ready first (process-ready: ${id}).`,
+      );
+    }
     const m = n.applyWork.shift();
     if (m === undefined) {
-      plan.effect(() => this.events.push({ "apply-thread": { node: id, no_work: true } }));
+      if (this.renderEvents) plan.effect(() => this.events.push({ "apply-thread": { node: id, no_work: true } }));
       return;
     }
-    plan.effect(() => this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } }));
+    if (this.renderEvents) plan.effect(() => this.events.push({ "apply-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } }));
     const upTo = this.superseded.get(m) ?? 0;
     const work = upTo === 0 ? m : { ...m, entries: m.entries.filter((e) => e.index > upTo) };
     this.planApply(plan, n, `storage apply ${id}`, (d) => d.storageApply(id, work), (applied) => {
@@ -616,29 +675,33 @@ export class Env {
       const msgs = this.net.take(to, f, drop, limit - count);
       if (msgs.length === 0) continue;
       count += msgs.length;
+      const render = this.renderEvents;
       const shown: Yaml[] = [];
       for (const m of msgs) {
-        const y: Record<string, Yaml> = { ...messageToYaml(m) };
+        const y: Record<string, Yaml> = render ? { ...messageToYaml(m) } : {};
         const target = this.nodes[to - 1];
         const cut = this.net.isCut(m);
         if (drop || cut || target === undefined || !target.up) {
           plan.effect(() => {
             y["dropped"] = true;
             this.timeline.dropped(m, drop ? "by the trace" : cut ? "link cut" : "recipient down");
-            shown.push(y);
+            if (render) shown.push(y);
           });
           continue;
         }
         this.touched.add(to);
         target.outputPending = true;
+        // Set when planned, not when run: apply work planned after it in the same batch must wait for
+        // the node's next Ready (a rejected MsgSnap only defers that work by one round).
+        if (m.type === "MsgSnap" && m.snapshot !== undefined) target.snapStepped = Math.max(target.snapStepped, m.snapshot.metadata.index);
         plan.call(`step ${m.type} into ${to}`, (d) => d.step(to, m), (out) => {
           this.delivered.push({ from: m.from, to, type: m.type, term: m.term, reject: m.reject });
           this.timeline.delivered(m, out.ok ? undefined : out.error);
           if (!out.ok) y["error"] = out.error;
-          shown.push(y);
+          if (render) shown.push(y);
         });
       }
-      plan.effect(() => this.events.push({ deliver: { node: to, messages: shown } }));
+      if (render) plan.effect(() => this.events.push({ deliver: { node: to, messages: shown } }));
     }
     return count;
   }
@@ -664,6 +727,7 @@ export class Env {
             if (!this.node(id).up) continue;
             this.touched.add(id);
             plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => {
+              this.node(id).snapStepped = 0; // a restored snapshot is in this Ready (none without one)
               if (rd !== null) got.push({ id, rd });
             });
           }
@@ -673,7 +737,7 @@ export class Env {
         await this.run(plan);
         plan = new Plan();
         for (const { id, rd } of got) {
-          this.events.push(readyToYaml(id, rd));
+          if (this.renderEvents) this.events.push(readyToYaml(id, rd));
           this.takeReady(id, rd, plan);
           done = false;
         }
@@ -697,8 +761,11 @@ export class Env {
       for (const id of set) {
         const n = this.node(id);
         if (!n.up || n.applyWork.length === 0) continue;
-        while (n.applyWork.length > 0) this.planApplyThread(id, plan);
         done = false;
+        // A snapshot stepped in this round may cover a queued conf change: apply after the node's
+        // next Ready (the next round's first phase) says whether it was restored.
+        if (this.confChangeUnderSnapshot(n) !== undefined) continue;
+        while (n.applyWork.length > 0) this.planApplyThread(id, plan);
       }
       if (done) {
         await this.run(plan);
@@ -719,7 +786,17 @@ export class Env {
       snapshot: n.history.last, reject: false, rejectHint: 0, context: new Uint8Array(), responses: [],
     };
     this.send([m]);
-    this.events.push({ sent: messageToYaml(m) });
+    if (this.renderEvents) this.events.push({ sent: messageToYaml(m) });
+  }
+
+  /**
+   * The highest index a `compact` may name. Only applied state can back a snapshot, and etcd leaves
+   * it to the application not to compact above raft's own applied index (with async storage writes
+   * it lags the apply thread until the MsgStorageApplyResp is stepped back); a crashed node has
+   * applied its durable snapshot only.
+   */
+  compactLimit(n: NodeRec): number {
+    return Math.min(n.history.last.metadata.index, n.up ? (n.status?.applied ?? 0) : n.durable.snapIndex);
   }
 
   async compact(id: NodeId, index: number): Promise<void> {
@@ -729,13 +806,17 @@ export class Env {
       return;
     }
     if (index > n.durable.lastIndex) throw new HarnessError(`compact ${index} is beyond the last index ${n.durable.lastIndex} of node ${id}`);
+    const applied = this.compactLimit(n);
+    if (index > applied) {
+      throw new HarnessError(`compact ${index} is above node ${id}'s applied index ${applied}: compact at most to what raft has applied${n.up ? "" : " (a crashed node: its durable snapshot)"}`);
+    }
     const term = n.durable.term(index) ?? 0;
     const state = n.history.at(index);
     const snap: Snapshot = { data: state?.data ?? new Uint8Array(), metadata: { index, term, confState: state?.metadata.confState ?? EMPTY_CONF_STATE } };
     if (n.up) await this.call(`compact ${id}`, (d) => d.compact(id, index));
     n.durable.compact(index, snap);
     n.log.compact(index, term);
-    this.raftLog(id);
+    if (this.renderEvents) this.raftLog(id);
   }
 
   raftLog(id: NodeId): void {

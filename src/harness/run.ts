@@ -119,6 +119,8 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
     await env.call("reset", (d) => d.reset());
     for (const step of trace.steps) {
       env.beginStep();
+      // Output events are rendered only where they are compared (or handed to `rewrite`).
+      env.renderEvents = opts.onStepEvents !== undefined || (level === "exact" && step.expect !== undefined);
       let checkProblems: string[] = [];
       const check = async (): Promise<void> => {
         const a = step.args as YamlMap;

@@ -16,11 +16,15 @@ export class TimelineRecorder {
   /** A message keeps its number from send to delivery; duplicates are the same object. */
   private readonly ids = new WeakMap<Message, number>();
 
+  /** A disabled recorder keeps nothing (exploration: a failure is replayed as a trace instead). */
+  constructor(private readonly enabled = true) {}
+
   beginStep(): void {
     this.step++;
   }
 
   sent(msgs: readonly Message[]): void {
+    if (!this.enabled) return;
     for (const m of msgs) {
       if (!onNetwork(m)) continue;
       const msg = this.nextMsg++;
@@ -30,20 +34,24 @@ export class TimelineRecorder {
   }
 
   delivered(m: Message, error?: string): void {
+    if (!this.enabled) return;
     if (!onNetwork(m)) return;
     this.push({ kind: "deliver", step: this.step, msg: this.idOf(m), ...fields(m), ...(error !== undefined ? { detail: error } : {}) });
   }
 
   dropped(m: Message, why: string): void {
+    if (!this.enabled) return;
     if (!onNetwork(m)) return;
     this.push({ kind: "drop", step: this.step, msg: this.idOf(m), ...fields(m), detail: why });
   }
 
   crashed(node: NodeId): void {
+    if (!this.enabled) return;
     this.push({ kind: "crash", step: this.step, node });
   }
 
   restarted(node: NodeId): void {
+    if (!this.enabled) return;
     this.push({ kind: "restart", step: this.step, node });
   }
 

@@ -115,9 +115,13 @@ export class CheckerState {
   constructor(readonly options: CheckerOptions) {}
 }
 
+const NONE: readonly never[] = [];
+
 export class StepContext {
   readonly nodes: NodeStep[] = [];
   readonly byId = new Map<NodeKey, NodeStep>();
+  /** Up nodes whose role is leader, in id order. */
+  private readonly leaderSteps: NodeStep[] = [];
   /** max_n term_n after the step (ct for newly committed indices). */
   readonly maxTerm: number;
   readonly violations: Violation[] = [];
@@ -128,10 +132,14 @@ export class StepContext {
   ) {
     const ids = [...obs.nodes.keys()].sort((a, b) => a - b);
     // Hand-made messages were stepped into their node like deliveries (prevote, check-quorum).
-    const stepped: readonly Delivered[] = [
-      ...obs.delivered,
-      ...injectedOf(obs).map((m) => ({ from: m.from, to: m.to, type: m.type, term: m.term, reject: m.reject })),
-    ];
+    const steppedTo = new Map<NodeKey, Delivered[]>();
+    const stepped = (m: Delivered): void => {
+      const list = steppedTo.get(m.to);
+      if (list === undefined) steppedTo.set(m.to, [m]);
+      else list.push(m);
+    };
+    for (const m of obs.delivered) stepped(m);
+    for (const m of injectedOf(obs)) stepped({ from: m.from, to: m.to, type: m.type, term: m.term, reject: m.reject });
     let maxTerm = 0;
     for (const id of ids) {
       const cur = obs.nodes.get(id)!;
@@ -141,10 +149,7 @@ export class StepContext {
       const change = log.update(obs.logDeltas.get(id), cur.log);
       state.history.countLive(change.removed, -1);
       state.history.countLive(change.compacted, -1);
-      state.history.countLive(
-        change.written.map((w) => w.entry),
-        1,
-      );
+      for (const w of change.written) state.history.countLive1(w.entry.term, 1);
       const prev = state.prev.get(id);
       const sameInc = prev !== undefined && prev.incarnation === cur.incarnation;
       const continuous = prev !== undefined && prev.up && cur.up && sameInc;
@@ -160,8 +165,8 @@ export class StepContext {
         restarted,
         log,
         change,
-        applied: obs.applied.get(id) ?? [],
-        delivered: stepped.filter((m) => m.to === id),
+        applied: obs.applied.get(id) ?? NONE,
+        delivered: steppedTo.get(id) ?? NONE,
         ticked: prev !== undefined && ticks !== undefined && prev.ticks !== undefined && ticks !== prev.ticks,
         configChanged: prev !== undefined && !sameConfig(prev.config, cur.config),
         becameLeader:
@@ -169,6 +174,7 @@ export class StepContext {
       };
       this.nodes.push(n);
       this.byId.set(id, n);
+      if (cur.up && cur.role === "leader") this.leaderSteps.push(n);
     }
     this.maxTerm = maxTerm;
     for (const n of this.nodes) if (n.crashed) this.retractLost(n);
@@ -179,8 +185,8 @@ export class StepContext {
   }
 
   /** Up nodes whose role is leader. */
-  *leaders(): Iterable<NodeStep> {
-    for (const n of this.nodes) if (n.cur.up && n.cur.role === "leader") yield n;
+  leaders(): readonly NodeStep[] {
+    return this.leaderSteps;
   }
 
   /** Does node n currently hold entry (index, term, digest), counting a compacted index as held? */
@@ -236,11 +242,11 @@ export class StepContext {
         leader: c.leader,
         commit: c.commit,
         applied: c.applied,
-        config: {
-          voters: [...c.config.voters],
-          votersOutgoing: [...c.config.votersOutgoing],
-          learners: [...c.config.learners],
-        },
+        // Copied (the observation's arrays belong to the harness), unless it did not change.
+        config:
+          n.prev !== undefined && !n.configChanged
+            ? n.prev.config
+            : { voters: [...c.config.voters], votersOutgoing: [...c.config.votersOutgoing], learners: [...c.config.learners] },
         snapIndex: c.log.snapIndex,
         lastIndex: c.log.lastIndex,
         durableLastIndex: c.durableLastIndex,

@@ -85,7 +85,11 @@ export class History {
   }
 
   countLive(entries: readonly EntryObs[], delta: 1 | -1): void {
-    for (const e of entries) this.liveTermCount.set(e.term, (this.liveTermCount.get(e.term) ?? 0) + delta);
+    for (const e of entries) this.countLive1(e.term, delta);
+  }
+
+  countLive1(term: number, delta: 1 | -1): void {
+    this.liveTermCount.set(term, (this.liveTermCount.get(term) ?? 0) + delta);
   }
 }
 

@@ -12,8 +12,6 @@ export interface WrittenEntry {
 
 /** What one step did to one node's log. */
 export interface LogChange {
-  readonly prevSnapIndex: number;
-  readonly prevLastIndex: number;
   /** Entries present at s−1 and dropped by this step (not compacted), ascending. */
   readonly removed: EntryObs[];
   readonly written: WrittenEntry[];
@@ -27,6 +25,16 @@ export interface LogChange {
   /** True when the delta disagreed with the view and the mirror was rebuilt from it. */
   resynced: boolean;
 }
+
+const UNCHANGED: LogChange = Object.freeze({
+  removed: Object.freeze([]) as unknown as EntryObs[],
+  written: Object.freeze([]) as unknown as WrittenEntry[],
+  compacted: Object.freeze([]) as unknown as EntryObs[],
+  snapshot: undefined,
+  anomalies: Object.freeze([]) as unknown as string[],
+  minChanged: Infinity,
+  resynced: false,
+});
 
 export class LogMirror {
   snapIndex = 0;
@@ -64,9 +72,9 @@ export class LogMirror {
 
   /** Apply one step's delta, then make sure the mirror agrees with the harness's view. */
   update(delta: LogDelta | undefined, view: LogObs): LogChange {
+    // Most steps leave most logs alone: one shared, empty change then.
+    if (delta === undefined && this.agrees(view)) return UNCHANGED;
     const change: LogChange = {
-      prevSnapIndex: this.snapIndex,
-      prevLastIndex: this.lastIndex,
       removed: [],
       written: [],
       compacted: [],

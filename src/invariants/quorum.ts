@@ -27,7 +27,12 @@ export function sameConfig(a: ConfigObs, b: ConfigObs): boolean {
 }
 
 export function sameSet(a: readonly NodeKey[], b: readonly NodeKey[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
+  // Usually the same order (checked after every step for every node): no set needed then.
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (i === a.length) return true;
   const s = new Set(a);
   return b.every((x) => s.has(x));
 }

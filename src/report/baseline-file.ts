@@ -18,10 +18,20 @@ export interface BaselineEntry {
   readonly line: number;
 }
 
+/** A known exploration finding: violations of `invariant` found by `explore` on the implementation. */
+export interface ExplorationEntry {
+  readonly invariant: string;
+  readonly reason: string;
+  readonly change: string;
+  readonly trace?: string | undefined;
+  readonly line: number;
+}
+
 export interface Baseline {
   readonly file: string;
   readonly implementation?: string | undefined;
   readonly entries: readonly BaselineEntry[];
+  readonly exploration: readonly ExplorationEntry[];
 }
 
 /** A baseline file that cannot be used; `problems` are `file:line: message` lines. */
@@ -65,7 +75,11 @@ export function parseBaseline(file: string, text: string): Baseline {
   if (!validate(value)) {
     throw new BaselineError(schemaProblems(validate.errors ?? []).map((e) => `${file}:${locate(e.at)}: ${e.message}`));
   }
-  const raw = value as { implementation?: string; entries: { id: string; reason: string; change: string; status?: "failed" | "errored" }[] };
+  const raw = value as {
+    implementation?: string;
+    entries: { id: string; reason: string; change: string; status?: "failed" | "errored" }[];
+    exploration?: { invariant: string; reason: string; change: string; trace?: string }[];
+  };
   const entries: BaselineEntry[] = raw.entries.map((e, i) => ({
     id: e.id,
     reason: e.reason.trim(),
@@ -80,8 +94,21 @@ export function parseBaseline(file: string, text: string): Baseline {
     if (first === undefined) firstLineOf.set(e.id, e.line);
     else duplicates.push(`${file}:${e.line}: trace ${e.id} is already listed at line ${first}`);
   }
+  const exploration: ExplorationEntry[] = (raw.exploration ?? []).map((e, i) => ({
+    invariant: e.invariant,
+    reason: e.reason.trim(),
+    change: e.change,
+    ...(e.trace !== undefined ? { trace: e.trace } : {}),
+    line: locate(`/exploration/${i}`),
+  }));
+  const firstExplorationLine = new Map<string, number>();
+  for (const e of exploration) {
+    const first = firstExplorationLine.get(e.invariant);
+    if (first === undefined) firstExplorationLine.set(e.invariant, e.line);
+    else duplicates.push(`${file}:${e.line}: exploration finding ${e.invariant} is already listed at line ${first}`);
+  }
   if (duplicates.length > 0) throw new BaselineError(duplicates);
-  return { file, implementation: raw.implementation, entries };
+  return { file, implementation: raw.implementation, entries, exploration };
 }
 
 /** The deepest, most specific schema errors, one message per location. */

@@ -24,8 +24,21 @@ function counting(driver) {
   return { driver: wrapped, counter };
 }
 
+/**
+ * The exploration code of a build (default: this checkout's dist/; `--compare-dist` names another
+ * build, e.g. of the commit before a change, so both run in the same bench process).
+ */
+export async function exploreBuild(dist = new URL("../../dist/", import.meta.url)) {
+  const root = dist instanceof URL ? dist : new URL(`file://${dist.replace(/\/?$/, "/")}`);
+  const [{ createInProcessDriver: create }, { executeSchedule: execute }] = await Promise.all([
+    import(new URL("src/driver/inprocess.js", root).href),
+    import(new URL("src/explore/executor.js", root).href),
+  ]);
+  return { createInProcessDriver: create, executeSchedule: execute };
+}
+
 /** The schedules `explore --seed seed` would generate first, one per run (generation untimed). */
-export async function sampleSchedules(seed, runs, maxOps = 60) {
+export async function sampleSchedules(seed, runs, maxOps = 250) {
   const info = await createInProcessDriver().hello();
   const arb = scheduleArbitrary({ capabilities: new Set(info.capabilities), maxOps });
   return fc.sample(arb, { seed, numRuns: runs });
@@ -35,15 +48,15 @@ export async function sampleSchedules(seed, runs, maxOps = 60) {
  * Runs the schedules as explore does (harness steps, every invariant after every step) and
  * returns harness steps/s, driver calls/s and messages stepped/s.
  */
-export async function exploreRun(schedules, seed = 1) {
-  const { driver, counter } = counting(createInProcessDriver());
+export async function exploreRun(schedules, seed = 1, build = { createInProcessDriver, executeSchedule }) {
+  const { driver, counter } = counting(build.createInProcessDriver());
   await driver.hello();
   let steps = 0;
   let violations = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (const s of schedules) {
-    const r = await executeSchedule(s, driver, seed);
+    const r = await build.executeSchedule(s, driver, seed);
     steps += r.events;
     if (r.violation !== undefined) violations++;
   }
@@ -57,6 +70,8 @@ export async function exploreRun(schedules, seed = 1) {
     driverCalls: counter.calls,
     messagesStepped: counter.steps,
     stepsPerSec: steps / sec,
+    /** Per CPU second: what one core does, whatever else the machine runs. */
+    stepsPerCpuSec: steps / ((cpu.user + cpu.system) / 1e6),
     driverCallsPerSec: counter.calls / sec,
     messagesPerSec: counter.steps / sec,
     violations,

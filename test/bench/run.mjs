@@ -2,7 +2,7 @@
 // bench-results.json. Every comparison runs its two sides alternately (A B A B …) in one process
 // run, after one unrecorded warm-up round, and reports medians over --runs rounds (default 5).
 //
-//   node test/bench/run.mjs [--runs N] [--only P1,P4] [--out bench-results.json] [--driver CMD]…
+//   node test/bench/run.mjs [--runs N] [--only P1,P4] [--out bench-results.json] [--driver CMD]… [--compare-dist DIR]
 //
 // P2 also times the whole corpus through every external driver given with --driver (repeatable)
 // or in BENCH_DRIVERS (commands separated by ";"), and through each conformance/drivers/*/bin/*-driver
@@ -10,12 +10,15 @@
 // protocol version 1 (no batch), to show what batching buys. bench-results.md gets the table in
 // the README's form.
 //
+// --compare-dist DIR: a build (the dist/ of another checkout, e.g. the commit before a change)
+// whose exploration P3 runs in rotation with this one's, on the same schedules.
+//
 // Needs a build (npm run bench builds first). Go-side measures are skipped, with the reason
 // recorded, when Go or Debian's etcd 3.4 source is absent.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { corpusDriverCalls, corpusRun, driverSpawnCost, inProcessFactory, REFERENCE_DRIVER, stdioFactory } from "./corpus.mjs";
-import { exploreRun, invariantCostAt, sampleSchedules } from "./explore.mjs";
+import { exploreBuild, exploreRun, invariantCostAt, sampleSchedules } from "./explore.mjs";
 import { buildDriver, buildShuttle, ETCD_DRIVER, etcdSourcePresent, goTestRun, goVersion, shuttleGoRun } from "./go.mjs";
 import { shuttleRun } from "./shuttle.mjs";
 import { median, medians, round } from "./stats.mjs";
@@ -37,6 +40,7 @@ const EXTERNAL = [
     return existsSync(bin) ? readdirSync(bin).filter((f) => f.endsWith("-driver")).map((f) => `${bin}/${f}`) : [];
   }),
 ].filter((d, i, all) => all.indexOf(d) === i);
+const COMPARE_DIST = flag("compare-dist", undefined);
 const log = (s) => process.stderr.write(`${s}\n`);
 
 const go = goVersion();
@@ -129,8 +133,14 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
 
 // --- P3: exploration throughput and invariant cost on long logs -------------------------------
 if (ONLY.has("P3")) {
-  const schedules = await sampleSchedules(1, 200);
-  const ex = await rotate("explore", { explore: () => exploreRun(schedules) });
+  // explore's defaults: schedules of up to 250 operations on 1–7 nodes. Two unrecorded rounds let
+  // the JIT settle (the first rounds of a fresh process run at a third of the steady rate).
+  const schedules = await sampleSchedules(1, 300, 250);
+  const sides = { explore: () => exploreRun(schedules) };
+  const base = COMPARE_DIST === undefined ? undefined : await exploreBuild(COMPARE_DIST);
+  if (base !== undefined) sides.compared = () => exploreRun(schedules, 1, base);
+  for (const f of Object.values(sides)) await f();
+  const ex = await rotate("explore", sides);
   const small = [];
   const large = [];
   for (let i = 0; i < RUNS; i++) {
@@ -145,9 +155,19 @@ if (ONLY.has("P3")) {
     throughput: {
       ...ex.explore,
       eventsPerSec: ex.explore.median.stepsPerSec,
-      events: "harness steps (what explore counts as events); driverCallsPerSec counts every call into the driver",
-      goal: ">= 200000",
+      events: "harness steps (what explore counts as events); driverCallsPerSec counts every call into the driver; stepsPerCpuSec is per CPU second of this process",
+      goal: ">= 50000",
     },
+    ...(base !== undefined
+      ? {
+          compared: {
+            build: COMPARE_DIST,
+            ...ex.compared,
+            ratio: ratio(ex.explore.median.stepsPerSec, ex.compared.median.stepsPerSec),
+            cpuRatio: ratio(ex.explore.median.stepsPerCpuSec, ex.compared.median.stepsPerCpuSec),
+          },
+        }
+      : {}),
     invariantCost: {
       a: { name: "100,000-entry log", runs: large.length, median: ml },
       b: { name: "1,000-entry log", runs: small.length, median: ms },
@@ -181,6 +201,11 @@ if (m.P1) rows.push(["P1 corpus in-process / go test", `${fmt(m.P1.a.median?.wal
 if (m.P2) for (const d of m.P2.drivers) rows.push([`P2 corpus ${d.name} / in-process`, `${fmt(d.median?.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(d.ratio), m.P2.goal]);
 if (m.P3) {
   rows.push(["P3 explore events/s (steps)", fmt(m.P3.throughput.eventsPerSec), `${fmt(m.P3.throughput.median.driverCallsPerSec)} calls/s`, "", m.P3.throughput.goal]);
+  rows.push(["P3 explore steps per CPU second", fmt(m.P3.throughput.median.stepsPerCpuSec), "", "", m.P3.throughput.goal]);
+  if (m.P3.compared) {
+    rows.push(["P3 explore steps/s this / --compare-dist", fmt(m.P3.throughput.median.stepsPerSec), fmt(m.P3.compared.median.stepsPerSec), fmt(m.P3.compared.ratio), ">= 3"]);
+    rows.push(["P3 same, per CPU second", fmt(m.P3.throughput.median.stepsPerCpuSec), fmt(m.P3.compared.median.stepsPerCpuSec), fmt(m.P3.compared.cpuRatio), ">= 3"]);
+  }
   rows.push(["P3 check µs/step 100k / 1k", fmt(m.P3.invariantCost.a.median.medianCheckUs), fmt(m.P3.invariantCost.b.median.medianCheckUs), fmt(m.P3.invariantCost.ratio), m.P3.invariantCost.goal]);
 }
 if (m.P4) rows.push(["P4 commits/s ref core / etcd", fmt(m.P4.a.median.entriesPerSec), m.P4.b.skipped ?? fmt(m.P4.b.median?.entriesPerSec), fmt(m.P4.ratio), m.P4.goal]);

@@ -65,6 +65,18 @@ describe("baseline file", () => {
     expect(problems(`entries:\n${entry}${entry}`)).toEqual(["b.yaml:5: trace a is already listed at line 2"]);
   });
 
+  it("reads known exploration findings (invariant + reason + change, optional trace) with their line", () => {
+    const b = parseBaseline("b.yaml", `entries: []\nexploration:\n  - invariant: durability\n    reason: the leader acknowledges its own append early\n    change: ${CHANGE}\n    trace: etcd/interaction/single-node\n`);
+    expect(b.exploration).toEqual([{ invariant: "durability", reason: "the leader acknowledges its own append early", change: CHANGE, trace: "etcd/interaction/single-node", line: 3 }]);
+    expect(baseline.exploration).toEqual([]);
+  });
+
+  it("rejects an exploration finding listed twice, and one without a change", () => {
+    const entry = `  - invariant: durability\n    reason: a reason long enough\n    change: ${CHANGE}\n`;
+    expect(problems(`entries: []\nexploration:\n${entry}${entry}`)).toEqual(["b.yaml:6: exploration finding durability is already listed at line 3"]);
+    expect(problems(`entries: []\nexploration:\n  - invariant: durability\n    reason: a reason long enough\n`)).toEqual(["b.yaml:3: /exploration/0: missing required key 'change'"]);
+  });
+
   it("reports YAML syntax errors with their line", () => {
     expect(problems(`entries:\n  - id: [a\n`)[0]).toMatch(/^b\.yaml:\d+: YAML: /);
   });
