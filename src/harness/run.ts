@@ -119,8 +119,12 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
     await env.call("reset", (d) => d.reset());
     for (const step of trace.steps) {
       env.beginStep();
-      // Output events are rendered only where they are compared (or handed to `rewrite`).
-      env.renderEvents = opts.onStepEvents !== undefined || (level === "exact" && step.expect !== undefined);
+      // Output events are rendered only where they are compared (`expect` at exact, `sent` from
+      // observable up) or handed to `rewrite`.
+      env.renderEvents =
+        opts.onStepEvents !== undefined ||
+        (level === "exact" && step.expect !== undefined) ||
+        (LEVEL_RANK[level] >= LEVEL_RANK.observable && step.sent !== undefined);
       let checkProblems: string[] = [];
       const check = async (): Promise<void> => {
         const a = step.args as YamlMap;

@@ -113,6 +113,15 @@ describe("runner", () => {
     expect(r.failure?.message).toContain("expected the input to be accepted, but it was rejected (ErrProposalDropped)");
   });
 
+  test("at the observable level a step's sent: is judged against the messages it sent", async () => {
+    const steps = (reject: boolean) =>
+      `  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}\n  - campaign: 1\n  - process-ready: 1\n  - deliver-msgs: {to: 2, type: MsgVote}\n  - process-ready: 2\n    sent: [{type: MsgVoteResp, from: 2, to: 1, reject: ${reject}}]\n`;
+    const ok = await runTrace(trace(steps(false)), createInProcessDriver(), { level: "observable", seed: 1, checker: noInvariants });
+    expect(ok.status).toBe("passed");
+    const wrong = await runTrace(trace(steps(true)), createInProcessDriver(), { level: "observable", seed: 1, checker: noInvariants });
+    expect(wrong.failure?.message).toContain('no message matched sent: {"type":"MsgVoteResp","from":2,"to":1,"reject":true}');
+  });
+
   test("at the invariants level checks and expectations are not evaluated", async () => {
     const t = trace(`${ELECTED}  - check: {node: 2, role: leader}\n`);
     const r = await runTrace(t, createInProcessDriver(), { level: "invariants", seed: 1, checker: noInvariants });
