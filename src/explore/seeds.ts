@@ -1,7 +1,9 @@
 // Explores a list of seeds one after another with one driver: the unit of work of a worker thread
 // (or of the main thread when exploring without workers).
 import { createDriver, type DriverSpec } from "./driver-spec.js";
-import { exploreSeed, type SeedOptions, type SeedResult } from "./seed.js";
+import type { Driver } from "../driver/types.js";
+import { withBehaviours } from "../harness/behaviours.js";
+import { type Explored, exploreSeed, type SeedOptions, type SeedResult } from "./seed.js";
 
 export interface SeedBatch {
   readonly seeds: readonly number[];
@@ -17,8 +19,14 @@ export async function exploreBatch(b: SeedBatch, onResult: (r: SeedResult) => bo
   const driver = await createDriver(b.driver);
   const other = b.against === undefined ? undefined : await createDriver(b.against);
   try {
-    const main = { driver, info: await driver.hello() };
-    const against = other === undefined ? undefined : { driver: other, info: await other.hello() };
+    // As `run` drives a trace: a driver without one of etcd's behaviours gets the harness's
+    // stand-ins (campaign by ticks, CheckQuorum/PreVote always on; spec/protocol.md §5.1).
+    const explored = async (d: Driver): Promise<Explored> => {
+      const info = await d.hello();
+      return { driver: withBehaviours(d, new Set(info.capabilities)), info };
+    };
+    const main = await explored(driver);
+    const against = other === undefined ? undefined : await explored(other);
     for (const seed of b.seeds) {
       if (b.deadline !== undefined && Date.now() > b.deadline) return;
       const r = await exploreSeed(seed, main, b.seedOptions, against);
