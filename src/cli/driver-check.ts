@@ -173,7 +173,8 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
     outcome: accepted` }),
   flow_control: (c) => ({ defaults: "{max_inflight_msgs: 1}", steps: `${elect(c)}
   - propose: {node: 1, data: a}${commit(c, "b", electedIndex(c) + 2)}` }),
-  uncommitted_size_limit: (c) => ({ defaults: "{max_uncommitted_entries_size: 1024}", steps: elect(c) + commit(c) }),
+  // A message no larger than the limit: a library may require that (raft-rs's Config::validate).
+  uncommitted_size_limit: (c) => ({ defaults: "{max_uncommitted_entries_size: 1024, max_size_per_msg: 1024}", steps: elect(c) + commit(c) }),
   committed_size_per_ready: (c) => ({ defaults: "{max_committed_size_per_ready: 1}", steps: `${elect(c)}
   - propose: {node: 1, data: a}${commit(c, "b", electedIndex(c) + 2)}` }),
   // The behaviours (spec/protocol.md §5.1): each scenario shows the declared behaviour itself.
