@@ -5,21 +5,20 @@ import { DriverError } from "../driver/types.js";
 import { isUserError, UsageError } from "./errors.js";
 import { EXIT_FAILED, EXIT_USAGE } from "./exit-code.js";
 import { MAIN_HELP } from "./help.js";
-import { invariantsCommand } from "./invariants.js";
 import type { CliIo } from "./io.js";
 import { packageInfo, TOOL_NAME } from "./package-info.js";
 import { referenceDriverCommand } from "./reference-driver.js";
-import { runCommand } from "./run.js";
-import { validateCommand } from "./validate.js";
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
-  run: runCommand,
-  validate: validateCommand,
-  invariants: invariantsCommand,
+  // Loaded on use: a command pays only for its own modules (the reference driver, started once per
+  // trace run, skips the trace loader, YAML and the report schemas; exploration's fast-check
+  // matters to no other command).
+  run: async (args, io) => (await import("./run.js")).runCommand(args, io),
+  validate: async (args, io) => (await import("./validate.js")).validateCommand(args, io),
+  invariants: async (args, io) => (await import("./invariants.js")).invariantsCommand(args, io),
   "reference-driver": referenceDriverCommand,
-  // Loaded on use: exploration pulls in fast-check, which no other command needs.
   explore: async (args, io) => (await import("../explore/cli.js")).exploreCommand(args, io),
   rewrite: async (args, io) => (await import("./rewrite.js")).rewriteCommand(args, io),
   "driver-check": async (args, io) => (await import("./driver-check.js")).driverCheckCommand(args, io),

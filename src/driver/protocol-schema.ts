@@ -1,7 +1,6 @@
 // The driver protocol's JSON Schema (spec/driver-protocol.schema.json), compiled once with ajv.
 // Both sides validate against it: the client every response, the server every request.
 import { createHash } from "node:crypto";
-import Ajv2020Module from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import driverProtocolSchema from "../../spec/driver-protocol.schema.json" with { type: "json" };
 
@@ -52,6 +51,8 @@ let cached: ProtocolValidators | undefined;
 const precompiled: Readonly<Record<string, ValidateFunction>> | undefined = await import(new URL("./protocol-validators.js", import.meta.url).href)
   .then((m: Record<string, ValidateFunction> & { SCHEMA_SHA256?: unknown }) =>
     m.SCHEMA_SHA256 === createHash("sha256").update(JSON.stringify(driverProtocolSchema)).digest("hex") ? m : undefined, () => undefined);
+/** ajv, loaded only when there is something to compile (a process on the generated module never needs it). */
+const Ajv2020 = precompiled === undefined ? (await import("ajv/dist/2020.js")).default.default : undefined;
 
 /** Where a command's schema lists the error codes its response may carry. */
 interface ErrorCodeDefs { $defs: { response: { else: { properties: { error: { properties: { code: { enum: string[] } } } } } } } }
@@ -59,10 +60,11 @@ interface ErrorCodeDefs { $defs: { response: { else: { properties: { error: { pr
 export function protocolValidators(): ProtocolValidators {
   if (cached !== undefined) return cached;
   const schema: { $id: string } = driverProtocolSchema;
-  let ajv: InstanceType<typeof Ajv2020Module.default> | undefined;
+  let ajv: import("ajv/dist/2020.js").default | undefined;
   const compileRef = (pointer: string, closed: boolean): ValidateFunction => {
     if (ajv === undefined) {
-      ajv = new Ajv2020Module.default({ strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
+      if (Ajv2020 === undefined) throw new Error(`protocol validator ${pointer} is missing from the generated module; rebuild (npm run build)`);
+      ajv = new Ajv2020({ strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
       ajv.addSchema(schema);
     }
     const ref = `${schema.$id}#/$defs/${pointer}`;
