@@ -189,7 +189,7 @@ async function answer(line: string, table: Table, session: Session): Promise<{ r
 
 /**
  * Serves `driver` until `bye` or the end of `input`, then closes the driver. Requests are handled
- * one at a time in arrival order, and each response is flushed before the next request is read.
+ * one at a time in arrival order; each response is written before the next request is handled.
  */
 export async function serveDriver(driver: Driver, input: Readable, output: Writable, opts: { maxLineBytes?: number; versions?: readonly number[] } = {}): Promise<void> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -201,11 +201,15 @@ export async function serveDriver(driver: Driver, input: Readable, output: Writa
     outputBroken = true; // the harness is gone
   };
   output.on("error", onOutputError);
-  const write = (r: Response): Promise<void> =>
-    new Promise((resolve) => {
-      if (outputBroken) return resolve();
-      output.write(`${JSON.stringify(r)}\n`, () => resolve());
-    });
+  // A response is not waited for once written: the harness sends nothing before reading it (the
+  // protocol is lockstep). Only a full output buffer, and the last response, are waited for.
+  let flushed: Promise<void> = Promise.resolve();
+  const write = (r: Response): Promise<void> | undefined => {
+    if (outputBroken) return undefined;
+    let done!: () => void;
+    flushed = new Promise((resolve) => (done = resolve));
+    return output.write(`${JSON.stringify(r)}\n`, () => done()) ? undefined : flushed;
+  };
 
   try {
     reading: for await (const chunk of input) {
@@ -216,10 +220,12 @@ export async function serveDriver(driver: Driver, input: Readable, output: Writa
         }
         if (ev.text.trim() === "") continue;
         const { response, cmd } = await answer(ev.text, table, session);
-        await write(response);
+        const full = write(response);
         if (outputBroken || (cmd === "bye" && response.ok)) break reading;
+        if (full !== undefined) await full;
       }
     }
+    await flushed;
   } finally {
     output.off("error", onOutputError);
     await driver.close();
