@@ -2,6 +2,7 @@
 // checker a trace run uses), choosing each operation's steps from the live cluster state, and
 // records the steps it ran: they are the trace that replays the run with `run`.
 import type { Driver } from "../driver/types.js";
+import type { AlwaysOn } from "../harness/behaviours.js";
 import { BASE_CONFIG, applyYamlConfig } from "../harness/config.js";
 import { DriverFailure, Env, HarnessError } from "../harness/env.js";
 import { buildStepObs } from "../harness/observe.js";
@@ -85,11 +86,19 @@ export async function runPlannedStep(env: Env, p: PlannedStep, index: number): P
  * Runs the schedule with the run seed `seed`; stops at the first violation. Invariants in
  * `known` (a driver's known findings, `explore --baseline`) are not judged.
  */
-export async function executeSchedule(s: Schedule, driver: Driver, seed: number, known: readonly string[] = []): Promise<ExecResult> {
+export async function executeSchedule(
+  s: Schedule,
+  driver: Driver,
+  seed: number,
+  known: readonly string[] = [],
+  forced?: AlwaysOn,
+): Promise<ExecResult> {
   const env = scheduleEnv(s, driver, seed, false);
-  // The checker `run` builds for the trace it writes (run.ts checkerOptionsFor, explore's source).
+  // The checker `run` builds for the trace it writes (run.ts checkerOptionsFor, explore's source),
+  // with the facts of a driver lacking etcd's behaviours (CheckQuorum always on, volatile commit).
   const checker = createChecker({
-    ...(s.checkQuorum ? { checkQuorum: { electionTick: BASE_CONFIG.electionTick } } : {}),
+    ...(s.checkQuorum || forced?.checkQuorum === true ? { checkQuorum: { electionTick: BASE_CONFIG.electionTick } } : {}),
+    ...(forced?.volatileCommit === true ? { volatileCommit: true } : {}),
     except: [...new Set([...UNSOUND_BETWEEN_STEPS, ...known])],
   });
   const steps: PlannedStep[] = [];

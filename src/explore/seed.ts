@@ -3,6 +3,7 @@
 // rendered as a trace, which is replayed through the runner to prove it reproduces.
 import fc from "fast-check";
 import type { Driver, DriverInfo, Feature } from "../driver/types.js";
+import { alwaysOn } from "../harness/behaviours.js";
 import { runTrace } from "../harness/run.js";
 import { loadTraceText } from "../trace/load.js";
 import { diffLevel, executeDifferential } from "./differential.js";
@@ -68,7 +69,7 @@ function runnerFor(main: Explored, against: Explored | undefined, known: readonl
     return {
       capabilities: new Set<Feature>(main.info.capabilities),
       label: driverLabel(main.info),
-      execute: (s, seed) => executeSchedule(s, main.driver, seed, known),
+      execute: (s, seed) => executeSchedule(s, main.driver, seed, known, alwaysOn(new Set(main.info.capabilities))),
       replays: (fileName, text, v) => replays(fileName, text, v, main),
     };
   }

@@ -52,4 +52,44 @@ describe("durability", () => {
     s.restart(2);
     expect(s.step()).toEqual([]);
   });
+
+  describe("a restart from a durable term below the durable log's last term (the bootstrap)", () => {
+    // Node 1 starts as the harness bootstraps it, a snapshot at index 2 of term 1 under hard-state
+    // term 0 (spec/protocol.md §6); a library may restore currentTerm >= last log term on load.
+    const bootstrapped = (): Scenario => {
+      const s = new Scenario([1]);
+      s.node(1).log.snapIndex = 2;
+      s.node(1).log.snapTerm = 1;
+      s.set(1, { durableLastIndex: 2, commit: 2, applied: 2 });
+      expect(s.step()).toEqual([]);
+      s.crash(1);
+      expect(s.step()).toEqual([]);
+      return s;
+    };
+
+    test("may come back at that last term with no vote", () => {
+      const s = bootstrapped();
+      s.restart(1, { term: 1, vote: 0 });
+      expect(s.step()).toEqual([]);
+    });
+
+    test("but not above it, nor with a vote", () => {
+      const above = bootstrapped();
+      above.restart(1, { term: 2, vote: 0 });
+      expect(above.step()).toEqual(["durability"]);
+      const voted = bootstrapped();
+      voted.restart(1, { term: 1, vote: 1 });
+      expect(voted.step()).toEqual(["durability"]);
+    });
+
+    test("and a durable term at or above the log's last term still comes back exactly", () => {
+      const s = new Scenario([1, 2, 3]);
+      s.set(2, { term: 2, vote: 1 }).append(2, 1).set(2, { durableLastIndex: 1 });
+      expect(s.step()).toEqual([]);
+      s.crash(2);
+      expect(s.step()).toEqual([]);
+      s.restart(2, { term: 1, vote: 0 });
+      expect(s.step()).toContain("durability");
+    });
+  });
 });
