@@ -437,10 +437,7 @@ export class Env {
       try {
         for (const id of chunk) {
           this.upNode(id);
-          plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => {
-            this.node(id).snapStepped = 0; // a restored snapshot is in this Ready (none without one)
-            got.push({ id, rd });
-          });
+          this.planReady(id, plan, (rd) => got.push({ id, rd }));
         }
       } catch (e) {
         failure = { error: e };
@@ -458,6 +455,14 @@ export class Env {
       }
     }
     this.leave(plan);
+  }
+
+  /** Asks node `id` for its Ready in `plan`; a snapshot it restored is in that Ready (none without one). */
+  private planReady(id: NodeId, plan: Plan, then: (rd: Ready | null) => void): void {
+    plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => {
+      this.node(id).snapStepped = 0;
+      then(rd);
+    });
   }
 
   /**
@@ -726,8 +731,7 @@ export class Env {
           for (const id of chunk) {
             if (!this.node(id).up) continue;
             this.touched.add(id);
-            plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => {
-              this.node(id).snapStepped = 0; // a restored snapshot is in this Ready (none without one)
+            this.planReady(id, plan, (rd) => {
               if (rd !== null) got.push({ id, rd });
             });
           }
