@@ -80,12 +80,7 @@ export function withBehaviours(driver: Driver, capabilities: ReadonlySet<string>
       if (prop === "campaign") return wrappedCampaign;
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
-      const bound = (value as (...a: unknown[]) => unknown).bind(target);
-      return (...a: unknown[]): unknown => {
-        const p = last.then(() => bound(...a));
-        last = p.catch(() => undefined);
-        return p;
-      };
+      return inTurn((value as (...a: unknown[]) => Promise<unknown>).bind(target));
     },
   });
 }

@@ -23,15 +23,6 @@ export class DriverFailure extends Error {}
  * lacks, which skips the trace with the driver's message as reason (spec/protocol.md, "Errors").
  */
 export class DriverUnsupported extends Error {}
-/**
- * The driver answered `rejected` to a command that may only refuse in a defined way (`advance`,
- * `storage_apply`: the node refused to apply a committed entry). Elsewhere it is a driver failure.
- */
-export class DriverRejected extends DriverFailure {
-  constructor(message: string, readonly said: string) {
-    super(message);
-  }
-}
 
 /**
  * The error code of a DriverError. Recognised by name as well: an in-process driver loaded from
@@ -227,9 +218,6 @@ export class Env {
       const code = errorCode(e);
       if (code === "unsupported") {
         throw new DriverUnsupported(`driver does not support: ${driverSaid(e as Error, "unsupported")}`);
-      }
-      if (code === "rejected") {
-        throw new DriverRejected(`${what}: ${(e as Error).message}`, driverSaid(e as Error, "rejected"));
       }
       throw new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     }
