@@ -4,7 +4,7 @@
 import { createStdioDriver, type RawResponse, type StdioDriver, type StdioDriverOptions } from "../driver/stdio-client.js";
 import { splitShellWords } from "../driver/shell-words.js";
 import { FEATURES, type DriverInfo, type Feature } from "../driver/types.js";
-import { BATCH_VERSION } from "../driver/protocol-schema.js";
+import { BATCH_VERSION, PROTOCOL_VERSIONS, READY_ADVANCE_VERSION } from "../driver/protocol-schema.js";
 import { BASE_CONFIG } from "../harness/config.js";
 import { runTrace } from "../harness/run.js";
 import { loadTraceText } from "../trace/load.js";
@@ -272,7 +272,7 @@ async function scenario(driver: StdioDriver, info: DriverInfo, id: string, s: Sc
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
 
 function handshakeProblem(info: DriverInfo): string | undefined {
-  if (info.protocolVersion !== 1 && info.protocolVersion !== BATCH_VERSION) return `protocol version ${info.protocolVersion}, expected 1 or 2`;
+  if (!PROTOCOL_VERSIONS.includes(info.protocolVersion)) return `protocol version ${info.protocolVersion}, expected one of ${PROTOCOL_VERSIONS.join(", ")}`;
   const impl = info.implementation;
   if (impl.name === "" || impl.version === "" || impl.language === "") return "implementation name, version and language must be non-empty";
   if (info.messageModel !== "etcd" && info.messageModel !== "generic") return `unknown message model ${String(info.messageModel)}`;
@@ -297,24 +297,30 @@ const codeOf = (e: Element | undefined): string => (e === undefined ? "(none)" :
  * (a schema-invalid element, and a proposal the leaderless follower may refuse); a nested hello
  * refuses the whole batch.
  */
+/** Node 1 of a fresh three-voter cluster, for the protocol items. */
+async function freshFollower(driver: StdioDriver): Promise<void> {
+  await driver.reset();
+  const confState = { voters: [1, 2, 3], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+  await driver.create(1, { ...BASE_CONFIG, applied: 2, seed: 1 }, {
+    hardState: { term: 0, vote: 0, commit: 2 }, snapshot: { data: new Uint8Array(0), metadata: { confState, index: 2, term: 1 } }, entries: [],
+  });
+}
+
+/** Runs one protocol item and reports it; a throw is its problem. */
+async function protocolItem(report: (name: string, problem?: string) => void, name: string, check: () => Promise<string | undefined>): Promise<void> {
+  let problem: string | undefined;
+  try {
+    problem = await check();
+  } catch (e) {
+    problem = describe(e);
+  }
+  report(name, problem);
+}
+
 async function batchItems(driver: StdioDriver, report: (name: string, problem?: string) => void): Promise<void> {
   const node = "1";
-  const setUp = async (): Promise<void> => {
-    await driver.reset();
-    const confState = { voters: [1, 2, 3], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
-    await driver.create(1, { ...BASE_CONFIG, applied: 2, seed: 1 }, {
-      hardState: { term: 0, vote: 0, commit: 2 }, snapshot: { data: new Uint8Array(0), metadata: { confState, index: 2, term: 1 } }, entries: [],
-    });
-  };
-  const item = async (name: string, check: () => Promise<string | undefined>): Promise<void> => {
-    let problem: string | undefined;
-    try {
-      problem = await check();
-    } catch (e) {
-      problem = describe(e);
-    }
-    report(name, problem);
-  };
+  const setUp = (): Promise<void> => freshFollower(driver);
+  const item = (name: string, check: () => Promise<string | undefined>): Promise<void> => protocolItem(report, name, check);
   await item("batch: three elements run in order, one response each", async () => {
     await setUp();
     const r = await rawBatch(driver, [{ cmd: "tick", node }, { cmd: "ready", node }, { cmd: "status", node }]);
@@ -343,6 +349,32 @@ async function batchItems(driver: StdioDriver, report: (name: string, problem?: 
     const r = await rawBatch(driver, [{ cmd: "reset" }, { cmd: "hello", protocol: "raft-driver", versions: [1, 2] }]);
     if (r.elements !== undefined) return `answered element by element (${r.elements.map(codeOf).join(", ")}) instead of refusing the batch`;
     return r.error?.startsWith("invalid_params") === true ? undefined : `refused with ${r.error}, expected invalid_params`;
+  });
+}
+
+/**
+ * `ready` with `advance` (protocol version 3, spec/protocol.md §6.5): a follower whose election
+ * timer ran out has a Ready (its vote requests and term); asked with `advance`, that Ready comes
+ * with the answer of its advance, and once nothing is left a null Ready comes without one.
+ */
+async function readyAdvanceItems(driver: StdioDriver, report: (name: string, problem?: string) => void): Promise<void> {
+  await protocolItem(report, "ready with advance: a Ready comes with its advance's answer, a null one without", async () => {
+    await freshFollower(driver);
+    for (let i = 0; i <= 2 * BASE_CONFIG.electionTick; i++) await driver.tick(1);
+    const seen: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const r = await driver.request("ready", { node: "1", advance: true });
+      if (!r.ok) return `answered ${r.error.code}: ${r.error.message}`;
+      const { ready, advance } = r.result as { ready: unknown; advance?: Element };
+      if (ready === null) {
+        if (advance !== undefined) return "a null Ready came with an advance";
+        return seen.length > 0 ? undefined : `no Ready after ${2 * BASE_CONFIG.electionTick + 1} ticks (the node should have started an election)`;
+      }
+      if (advance === undefined) return "a Ready came without its advance";
+      if (!advance.ok) return `the advance answered ${advance.error.code}: ${advance.error.message}`;
+      seen.push("ready");
+    }
+    return "the node still had a Ready after 10 advanced ones (was the Ready advanced?)";
   });
 }
 
@@ -399,6 +431,7 @@ export async function checkDriver(argv: readonly string[], timeoutMs: number, wr
     }
 
     if (info.protocolVersion >= BATCH_VERSION) await batchItems(driver, report);
+    if (info.protocolVersion >= READY_ADVANCE_VERSION) await readyAdvanceItems(driver, report);
 
     let unknown: string | undefined;
     try {

@@ -44,6 +44,9 @@ Options:
   --timings             include durations (console, JSON, JUnit); off by default so reports
                         are byte-identical between runs
   --timeout-ms N        per-request driver timeout in milliseconds (default 10000)
+  --jobs N              run N traces at once, each on a driver process of its own (default 1);
+                        results and reports are the same as with 1, in the same order; not with
+                        --record
   --baseline FILE       known failures of this implementation (YAML, spec/baseline.schema.json):
                         a listed trace that fails is reported as a known failure and does not
                         fail the run; a listed trace that passes is reported as stale

@@ -34,6 +34,8 @@ export interface RunCliOptions {
   readonly strictBaseline: boolean;
   /** Fewer passed traces than this fails the run (a run that skipped everything always fails). */
   readonly minPassed: number;
+  /** Traces run at once, each on its own driver process (default 1). */
+  readonly jobs: number;
 }
 
 export const DEFAULT_SEED = 1;
@@ -56,6 +58,7 @@ export function parseRunArgs(args: readonly string[]): RunCliOptions {
     baseline: { type: "string" },
     "strict-baseline": { type: "boolean" },
     "min-passed": { type: "string" },
+    jobs: { type: "string" },
   });
   const driverLine = stringFlag(p, "driver");
   return {
@@ -76,6 +79,7 @@ export function parseRunArgs(args: readonly string[]): RunCliOptions {
     baseline: nonEmpty("baseline", stringFlag(p, "baseline")),
     strictBaseline: strictBaseline(p),
     minPassed: intFlag(p, "min-passed", 0),
+    jobs: jobsFlag(p),
   };
 }
 
@@ -139,4 +143,10 @@ function strictBaseline(p: Parsed): boolean {
   const strict = boolFlag(p, "strict-baseline");
   if (strict && stringFlag(p, "baseline") === undefined) throw new UsageError("--strict-baseline needs --baseline FILE");
   return strict;
+}
+
+function jobsFlag(p: Parsed): number {
+  const jobs = intFlag(p, "jobs", 1, 1);
+  if (jobs > 1 && stringFlag(p, "record") !== undefined) throw new UsageError("--record writes one trace at a time: leave out --jobs (or use --jobs 1)");
+  return jobs;
 }

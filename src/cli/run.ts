@@ -60,6 +60,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     ...(opts.features !== undefined ? { features: [...opts.features] } : {}),
     ...(opts.shard !== undefined ? { shard: opts.shard } : {}),
     timeoutMs: opts.timeoutMs,
+    jobs: opts.jobs,
     ...(recorder !== undefined ? { record: recorder } : {}),
   };
   let outcome: Awaited<ReturnType<typeof runCorpus>>;

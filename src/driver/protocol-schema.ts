@@ -18,9 +18,11 @@ export type Command = (typeof COMMANDS)[number];
 export type BatchableCommand = Exclude<(typeof V1_COMMANDS)[number], "hello" | "bye">;
 
 export const PROTOCOL_NAME = "raft-driver";
-export const PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+export const PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3];
 /** The first protocol version with `batch`. */
 export const BATCH_VERSION = 2;
+/** The first protocol version with `ready` + `advance: true` (spec/protocol.md §6.5). */
+export const READY_ADVANCE_VERSION = 3;
 
 export function isBatchable(cmd: string): cmd is BatchableCommand {
   return cmd !== "hello" && cmd !== "bye" && cmd !== "batch" && isCommand(cmd);

@@ -13,7 +13,8 @@ export function restartingDriver(start: () => Driver, command: string): Driver {
   const named = (e: DriverError): DriverError =>
     new DriverError(e.kind, `${e.message}\n  driver command: ${command} (protocol: spec/protocol.md; guide: conformance/DRIVER-GUIDE.md)`, e.command, e.code);
 
-  const guard = async <T>(f: (d: Driver) => Promise<T>): Promise<T> => {
+  /** Calls the current process; a DriverError marks it broken and names the command. */
+  const now = async <T>(f: (d: Driver) => Promise<T>): Promise<T> => {
     try {
       return await f(current);
     } catch (e) {
@@ -23,16 +24,21 @@ export function restartingDriver(start: () => Driver, command: string): Driver {
     }
   };
 
+  /** A restart under way: calls made meanwhile wait for it, in the order they were made. */
+  let restarting: Promise<void> | undefined;
+
+  /** Makes the call at once (so calls planned together stay together), or after a restart. */
+  const guard = <T>(f: (d: Driver) => Promise<T>): Promise<T> => (restarting === undefined ? now(f) : restarting.then(() => now(f)));
+
   const hello = async (): Promise<DriverInfo> => {
-    const info = await guard((d) => d.hello());
+    const info = await now((d) => d.hello());
     greeted = true;
     broken = false;
     return info;
   };
 
   /** Only a driver that once completed the handshake is restarted; one that never did is hopeless. */
-  const restartIfBroken = async (): Promise<void> => {
-    if (!broken || !greeted) return;
+  const restart = async (): Promise<void> => {
     await current.close().catch(() => undefined);
     current = start();
     await hello();
@@ -40,10 +46,17 @@ export function restartingDriver(start: () => Driver, command: string): Driver {
 
   const wrapped: Driver = {
     hello,
-    // The only method that waits before it calls the driver: the harness never plans a reset
-    // together with other calls (src/harness/env.ts, Plan), whose order a wait would change.
-    reset: async () => {
-      await restartIfBroken();
+    // A reset after a failure restarts the driver first; the calls planned with the reset (the
+    // trace's first batch, src/harness/env.ts) wait for the restart and keep their order.
+    reset: () => {
+      if (broken && greeted && restarting === undefined) {
+        const r = restart();
+        restarting = r.then(
+          () => (restarting = undefined),
+          () => (restarting = undefined),
+        );
+        return r.then(() => guard((d) => d.reset()));
+      }
       return guard((d) => d.reset());
     },
     create: (node, config, storage) => guard((d) => d.create(node, config, storage)),
@@ -60,6 +73,10 @@ export function restartingDriver(start: () => Driver, command: string): Driver {
     reportSnapshot: (node, peer, failed) => guard((d) => d.reportSnapshot(node, peer, failed)),
     setRandomizedElectionTimeout: (node, ticks) => guard((d) => d.setRandomizedElectionTimeout(node, ticks)),
     ready: (node) => guard((d) => d.ready(node)),
+    get readyAdvance() {
+      const fused = current.readyAdvance;
+      return fused === undefined ? undefined : (node: number) => guard((d) => (d.readyAdvance ?? fused)(node));
+    },
     advance: (node) => guard((d) => d.advance(node)),
     storageAppend: (node, msg) => guard((d) => d.storageAppend(node, msg)),
     storageApply: (node, msg) => guard((d) => d.storageApply(node, msg)),

@@ -5,8 +5,8 @@ import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import type { Message, NodeId } from "../core/types.js";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, quoteStart } from "./ndjson.js";
 import { forgetGroup, killGroup, spawnGroup } from "./process-group.js";
-import { BATCH_VERSION, type Command, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
-import { type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
+import { BATCH_VERSION, type Command, READY_ADVANCE_VERSION, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
+import { type Driver, type DriverErrorCode, DriverError, type Outcome, type ReadyAdvanced } from "./types.js";
 import * as wire from "./wire.js";
 
 export { DriverError } from "./types.js";
@@ -435,6 +435,22 @@ export function createStdioDriver(argv: string[], opts: StdioDriverOptions): Std
   const simple = (cmd: Command, params: Record<string, unknown>): Promise<void> => conn.call(cmd, params, none);
   const outcome = (cmd: Command, params: Record<string, unknown>): Promise<Outcome> => conn.call(cmd, params, outcomeOk, rejected);
   const msgParam = (m: Message): wire.WireMessage => wire.encodeMessage(m, "msg");
+  const decodeReady = (r: unknown): ReturnType<typeof wire.decodeReady> | null => {
+    const w = (r as { ready: wire.WireReady | null }).ready;
+    return w === null ? null : wire.decodeReady(w, "result.ready");
+  };
+  const readyAdvance = (node: NodeId): Promise<ReadyAdvanced> =>
+    conn.call("ready", { node: id(node), advance: true }, (r): ReadyAdvanced => {
+      const ready = decodeReady(r);
+      const adv = (r as { advance?: BatchElement }).advance;
+      if ((adv === undefined) !== (ready === null)) {
+        throw new DriverError("protocol", `\`ready\` with \`advance\` answered ${ready === null ? "a null Ready with" : "a Ready without"} \`advance\` (spec/protocol.md §6.5)`, "ready");
+      }
+      if (adv === undefined) return { ready };
+      if (adv.ok) return { ready, advance: { ok: true, applied: wire.decodeApplied(adv.result as wire.WireApplied, "result.advance.result") } };
+      const e = adv.error;
+      return { ready, advance: { ok: false, error: new DriverError("driver", `driver answered \`advance\` (with \`ready\` on node ${node}) with error ${e.code}: ${e.message}`, "advance", e.code) } };
+    });
 
   return {
     get pid() {
@@ -470,11 +486,10 @@ export function createStdioDriver(argv: string[], opts: StdioDriverOptions): Std
     reportUnreachable: async (node, peer) => outcome("report_unreachable", { node: id(node), peer: wire.encodeNodeId(peer, "peer") }),
     reportSnapshot: async (node, peer, failed) => outcome("report_snapshot", { node: id(node), peer: wire.encodeNodeId(peer, "peer"), failed }),
     setRandomizedElectionTimeout: async (node, ticks) => simple("set_randomized_election_timeout", { node: id(node), ticks }),
-    ready: async (node) =>
-      conn.call("ready", { node: id(node) }, (r) => {
-        const w = (r as { ready: wire.WireReady | null }).ready;
-        return w === null ? null : wire.decodeReady(w, "result.ready");
-      }),
+    ready: async (node) => conn.call("ready", { node: id(node) }, decodeReady),
+    get readyAdvance() {
+      return conn.version >= READY_ADVANCE_VERSION ? readyAdvance : undefined;
+    },
     advance: async (node) => conn.call("advance", { node: id(node) }, (r) => wire.decodeApplied(r as wire.WireApplied, "result")),
     storageAppend: async (node, msg) => simple("storage_append", { node: id(node), msg: msgParam(msg) }),
     storageApply: async (node, msg) =>

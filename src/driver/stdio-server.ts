@@ -3,7 +3,7 @@
 // so the real protocol is exercised end to end.
 import type { Readable, Writable } from "node:stream";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from "./ndjson.js";
-import { BATCH_VERSION, type Command, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
+import { BATCH_VERSION, type Command, READY_ADVANCE_VERSION, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
 import { type Applied, type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
 import * as wire from "./wire.js";
 
@@ -51,7 +51,7 @@ type Table = Record<Exclude<Command, "batch">, (r: Req) => Promise<Answer>>;
 
 function handlers(driver: Driver, session: Session): Table {
   const msg = (r: Req): ReturnType<typeof wire.decodeMessage> => wire.decodeMessage(r["msg"] as wire.WireMessage, "msg");
-  return {
+  const table: Table = {
     hello: async (r) => {
       const info = await driver.hello();
       const offered = r["versions"] as number[];
@@ -85,8 +85,15 @@ function handlers(driver: Driver, session: Session): Table {
       outcome(await driver.reportSnapshot(node(r), wire.decodeNodeId(r["peer"] as string, "peer"), r["failed"] as boolean)),
     set_randomized_election_timeout: async (r) => (await driver.setRandomizedElectionTimeout(node(r), r["ticks"] as number), EMPTY),
     ready: async (r) => {
+      const fused = r["advance"] === true;
+      if (fused && session.version < READY_ADVANCE_VERSION) {
+        throw new RequestError("invalid_params", `\`ready\` with \`advance\` needs protocol version ${READY_ADVANCE_VERSION}; this session chose ${session.version}`);
+      }
       const rd = await driver.ready(node(r));
-      return { result: { ready: rd === null ? null : wire.encodeReady(rd, "result.ready") } };
+      if (rd === null) return { result: { ready: null } };
+      const ready = wire.encodeReady(rd, "result.ready");
+      // The advance runs as the request after this one would, and is answered as it would be.
+      return { result: fused ? { ready, advance: await execute(r.id, "advance", { id: r.id, cmd: "advance", node: r["node"] }, table) } : { ready } };
     },
     advance: async (r) => appliedOrRefused(() => driver.advance(node(r))),
     storage_append: async (r) => (await driver.storageAppend(node(r), msg(r)), EMPTY),
@@ -95,6 +102,7 @@ function handlers(driver: Driver, session: Session): Table {
     status: async (r) => ({ result: { status: wire.encodeStatus(await driver.status(node(r)), "result.status") } }),
     bye: async () => EMPTY,
   };
+  return table;
 }
 
 function failure(id: number | null, code: DriverErrorCode, message: string): Response {

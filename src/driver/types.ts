@@ -128,6 +128,16 @@ export interface Applied {
   readonly confStates: readonly { readonly index: Index; readonly confState: ConfState }[];
 }
 
+/**
+ * A Ready taken with its advance (`readyAdvance`): `advance` is there exactly when `ready` is not
+ * null, and is what `advance` alone would have answered (a refusal is a DriverError with code
+ * `rejected`, §6.3).
+ */
+export interface ReadyAdvanced {
+  readonly ready: Ready | null;
+  readonly advance?: { readonly ok: true; readonly applied: Applied } | { readonly ok: false; readonly error: DriverError } | undefined;
+}
+
 export interface Driver {
   hello(): Promise<DriverInfo>;
   /** Drop every node (between traces). */
@@ -157,6 +167,12 @@ export interface Driver {
    * (conf changes through the implementation's apply call) and advances.
    */
   advance(node: NodeId): Promise<Applied>;
+  /**
+   * Synchronous storage mode, protocol version 3 (spec/protocol.md §6.5): the next Ready and, when
+   * there is one, the outcome of advancing it at once, as `ready` then `advance` with nothing
+   * between them (the harness's own persistence needs no call). Absent when the driver cannot.
+   */
+  readonly readyAdvance?: ((node: NodeId) => Promise<ReadyAdvanced>) | undefined;
   /** Async storage mode: perform one MsgStorageAppend (the harness delivers its responses). */
   storageAppend(node: NodeId, msg: Message): Promise<void>;
   /** Async storage mode: perform one MsgStorageApply (the harness delivers its responses). */

@@ -165,8 +165,8 @@ export async function executeDifferential(
 ): Promise<ExecResult> {
   const envA = scheduleEnv(s, a, seed, level === "exact");
   const envB = scheduleEnv(s, b, seed, level === "exact");
-  await envA.call("reset", (d) => d.reset());
-  await envB.call("reset", (d) => d.reset());
+  envA.reset();
+  envB.reset();
   const steps: PlannedStep[] = [];
   let events = 0;
   const run = async (p: PlannedStep): Promise<ExecResult["violation"] | "stop"> => {

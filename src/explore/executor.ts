@@ -103,7 +103,7 @@ export async function executeSchedule(
   });
   const steps: PlannedStep[] = [];
   const view = viewOf(env);
-  await env.call("reset", (d) => d.reset());
+  env.reset();
 
   const run = async (p: PlannedStep): Promise<Violation | undefined> => {
     const index = steps.length;

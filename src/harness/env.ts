@@ -1,7 +1,7 @@
 // The harness's model of a cluster under test, following etcd's rafttest InteractionEnv: per-node
 // durable storage, storage-thread work queues and application state; one network queue; one PRNG.
 // Every operation appends the output events it produced to `events` (what `expect:` compares).
-import { type Applied, type ConfState, type Driver, DriverError, type Entry, type Message, type NodeConfig, type NodeId, type Ready, type Snapshot, type Status } from "../driver/types.js";
+import { type Applied, type ConfState, type Driver, DriverError, type Entry, type Message, type NodeConfig, type NodeId, type Ready, type ReadyAdvanced, type Snapshot, type Status } from "../driver/types.js";
 import type { EntryObs, InjectedObs, ReadRequestObs, ReadStateObs } from "../invariants/observation.js";
 import type { NodeConfigYaml, Yaml, YamlMap } from "../trace/types.js";
 import { AppenderHistory } from "./appender.js";
@@ -38,6 +38,13 @@ function driverSaid(e: Error, code: string): string {
   return new RegExp(`with error ${code}: (.*)`).exec(e.message)?.[1] ?? e.message.split("\n")[0] ?? "";
 }
 
+/** What a call's failure is to the run: the trace's own error, a skip (`unsupported`), or a driver failure. */
+function driverFailure(what: string, e: unknown): Error {
+  if (e instanceof HarnessError || e instanceof DriverFailure) return e;
+  if (errorCode(e) === "unsupported") return new DriverUnsupported(`driver does not support: ${driverSaid(e as Error, "unsupported")}`);
+  return new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
 /**
  * Driver calls planned together and made together: a driver speaking protocol version 2 receives
  * them as one `batch` line (src/driver/stdio-client.ts), in the order they were planned. A plan
@@ -49,14 +56,36 @@ function driverSaid(e: Error, code: string): string {
  * Driver (or wrapper) must start each call before it first waits, or their order is lost.
  */
 export class Plan {
-  private readonly ops: { readonly what?: string; readonly f?: (d: Driver) => Promise<unknown>; readonly then: (r: unknown) => void }[] = [];
+  private ops: { readonly what?: string; readonly f?: (d: Driver) => Promise<unknown>; readonly then: (r: unknown) => void }[] = [];
+  /** The nodes whose state the calls may change (undefined: any node, e.g. a reset). */
+  private changes: Set<NodeId> | undefined = new Set();
 
-  call<T>(what: string, f: (d: Driver) => Promise<T>, then: (r: T) => void = () => undefined): void {
+  /** A call that may change `node` (or, without one, any node). */
+  call<T>(what: string, f: (d: Driver) => Promise<T>, then: (r: T) => void = () => undefined, node?: NodeId): void {
+    this.ops.push({ what, f, then: then as (r: unknown) => void });
+    if (node === undefined) this.changes = undefined;
+    else this.changes?.add(node);
+  }
+
+  /** A call that only reads (a status): it changes no node. */
+  read<T>(what: string, f: (d: Driver) => Promise<T>, then: (r: T) => void): void {
     this.ops.push({ what, f, then: then as (r: unknown) => void });
   }
 
   effect(then: () => void): void {
     this.ops.push({ then });
+  }
+
+  /** The nodes the calls may change; undefined when any may change. */
+  get changed(): ReadonlySet<NodeId> | undefined {
+    return this.changes;
+  }
+
+  /** Puts `first`'s calls and effects before this plan's own. */
+  prepend(first: Plan): void {
+    this.ops = [...first.ops, ...this.ops];
+    if (first.changes === undefined) this.changes = undefined;
+    else for (const id of first.changes) this.changes?.add(id);
   }
 
   /**
@@ -154,6 +183,8 @@ export class Env {
    * step's cost. Input refusals (`error` events) are always recorded.
    */
   renderEvents: boolean;
+  /** The `reset` to make before any other call (see `reset`). */
+  private preamble: Plan | undefined;
   /** The calls the last operation of the step left to run with the status refresh (see `leave`). */
   private tail: Plan | undefined;
   /** Nodes that refused to apply a committed entry in the plan being run (see `planApply`). */
@@ -205,26 +236,26 @@ export class Env {
 
   /** Calls the driver; anything it throws is a driver failure, not a trace failure. */
   async call<T>(what: string, f: (d: Driver) => Promise<T>): Promise<T> {
-    if (this.tail !== undefined) await this.settle();
+    if (this.tail !== undefined || this.preamble !== undefined) await this.settle();
+    this.fresh.clear();
     return this.callNow(what, f);
   }
 
   private async callNow<T>(what: string, f: (d: Driver) => Promise<T>): Promise<T> {
-    this.fresh.clear();
     try {
       return await f(this.driver);
     } catch (e) {
-      if (e instanceof HarnessError || e instanceof DriverFailure) throw e;
-      const code = errorCode(e);
-      if (code === "unsupported") {
-        throw new DriverUnsupported(`driver does not support: ${driverSaid(e as Error, "unsupported")}`);
-      }
-      throw new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      throw driverFailure(what, e);
     }
   }
 
   /** Runs a plan's calls, then takes down the nodes that halted in it. */
   private async runNow(plan: Plan): Promise<void> {
+    if (this.preamble !== undefined) {
+      plan.prepend(this.preamble);
+      this.preamble = undefined;
+    }
+    this.changing(plan);
     await plan.run((what, f) => this.callNow(what, f));
     await this.haltPending();
   }
@@ -244,15 +275,33 @@ export class Env {
   private leave(plan: Plan): void {
     if (this.tail !== undefined) throw new Error("harness: a plan was left while another was pending");
     this.tail = plan;
-    this.fresh.clear(); // its calls are yet to run
+    this.changing(plan); // its calls are yet to run
 
+  }
+
+  /** A node's cached status is stale once a call that may change it is planned to run. */
+  private changing(plan: Plan): void {
+    const changed = plan.changed;
+    if (changed === undefined) this.fresh.clear();
+    else for (const id of changed) this.fresh.delete(id);
   }
 
   /** Runs what the last operation left (see `leave`); every step ends with it (refreshStatus). */
   async settle(): Promise<void> {
-    const tail = this.tail;
+    const tail = this.tail ?? (this.preamble !== undefined ? new Plan() : undefined);
     this.tail = undefined;
     if (tail !== undefined) await this.runNow(tail);
+  }
+
+  /**
+   * Drops every node of the driver (`reset`, before a trace) with the trace's first calls: the
+   * reset goes first in the next plan that runs, one batch under protocol version 2.
+   */
+  reset(): void {
+    const plan = new Plan();
+    plan.call("reset", (d) => d.reset());
+    this.preamble = plan;
+    this.fresh.clear();
   }
 
   /**
@@ -309,7 +358,7 @@ export class Env {
       rec.log.beginStep();
       this.nodes.push(rec);
       this.touched.add(id);
-      plan.call(`create ${id}`, (d) => d.create(id, config, durable.state()));
+      plan.call(`create ${id}`, (d) => d.create(id, config, durable.state()), undefined, id);
     }
     this.leave(plan);
   }
@@ -356,7 +405,7 @@ export class Env {
     await this.planned((plan) => {
       for (const id of ids) {
         const n = this.upNode(id);
-        for (let i = 0; i < count; i++) plan.call(`tick ${id}`, (d) => d.tick(id), () => n.ticks++);
+        for (let i = 0; i < count; i++) plan.call(`tick ${id}`, (d) => d.tick(id), () => n.ticks++, id);
       }
     });
   }
@@ -375,7 +424,7 @@ export class Env {
       accepted = out.ok;
       if (!out.ok) this.events.push({ error: out.error });
       else onAccepted?.();
-    });
+    }, id);
     this.leave(plan);
     return () => {
       if (accepted === undefined) throw new Error(`harness: the outcome of ${what} on ${id} was read before the step's calls ran`);
@@ -420,21 +469,25 @@ export class Env {
     if (this.tail !== undefined) await this.settle();
     let plan = new Plan();
     for (const chunk of withoutRepeats(ids)) {
-      const got: { id: NodeId; rd: Ready | null }[] = [];
+      const got: { id: NodeId; rd: Ready | null; advanced: ReadyAdvanced["advance"] }[] = [];
       let failure: { error: unknown } | undefined;
       try {
         for (const id of chunk) {
           this.upNode(id);
-          this.planReady(id, plan, (rd) => got.push({ id, rd }));
+          this.planReady(id, plan, (rd, advanced) => got.push({ id, rd, advanced }));
         }
+        // A Ready advanced in its own call leaves the node as the step ends: its status (which
+        // the step's refresh reads) goes in the same batch.
+        for (const id of chunk) if (this.fusesAdvance(id)) this.planStatus(plan, this.node(id));
       } catch (e) {
         failure = { error: e };
       }
       await this.run(plan);
+      for (const id of chunk) if (this.fusesAdvance(id)) this.fresh.add(id);
       plan = new Plan();
-      for (const { id, rd } of got) {
+      for (const { id, rd, advanced } of got) {
         if (this.renderEvents) this.events.push(readyToYaml(id, rd));
-        if (rd !== null) this.takeReady(id, rd, plan);
+        if (rd !== null) this.takeReady(id, rd, plan, advanced);
         plan.effect(() => (this.node(id).outputPending = false));
       }
       if (failure !== undefined) {
@@ -445,12 +498,27 @@ export class Env {
     this.leave(plan);
   }
 
-  /** Asks node `id` for its Ready in `plan`; a snapshot it restored is in that Ready (none without one). */
-  private planReady(id: NodeId, plan: Plan, then: (rd: Ready | null) => void): void {
-    plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => {
+  /**
+   * Asks node `id` for its Ready in `plan`; a snapshot it restored is in that Ready (none without
+   * one). With synchronous storage and a driver that can (protocol version 3, §6.5), the Ready is
+   * advanced in the same call: nothing the harness does between the two reaches the driver.
+   */
+  private fusesAdvance(id: NodeId): boolean {
+    return this.driver.readyAdvance !== undefined && !this.node(id).config.asyncStorageWrites;
+  }
+
+  private planStatus(plan: Plan, n: NodeRec): void {
+    plan.read(`status ${n.id}`, (d) => d.status(n.id), (st) => (n.status = st));
+  }
+
+  private planReady(id: NodeId, plan: Plan, then: (rd: Ready | null, advanced?: ReadyAdvanced["advance"]) => void): void {
+    const fused = this.fusesAdvance(id);
+    const got = (rd: Ready | null, advanced?: ReadyAdvanced["advance"]): void => {
       this.node(id).snapStepped = 0;
-      then(rd);
-    });
+      then(rd, advanced);
+    };
+    if (fused) plan.call(`ready ${id}`, (d) => (d.readyAdvance as NonNullable<Driver["readyAdvance"]>)(id), (r) => got(r.ready, r.advance), id);
+    else plan.call(`ready ${id}`, (d) => d.ready(id), (rd) => got(rd), id);
   }
 
   /**
@@ -458,7 +526,7 @@ export class Env {
    * or the storage-thread work it hands out (asynchronous), and its messages onto the network.
    * The `advance` (synchronous storage) goes into `plan`.
    */
-  private takeReady(id: NodeId, rd: Ready, plan: Plan): void {
+  private takeReady(id: NodeId, rd: Ready, plan: Plan, advanced?: ReadyAdvanced["advance"]): void {
     const n = this.node(id);
     for (const rs of rd.readStates) {
       n.readStates.push({ index: rs.index, ctx: rs.requestCtx });
@@ -487,7 +555,18 @@ export class Env {
         this.send([m]);
       }
     }
-    if (!async) this.planApply(plan, n, `advance ${id}`, (d) => d.advance(id), (applied) => this.recordApplied(n, rd.committedEntries, applied));
+    if (async) return;
+    const record = (applied: Applied): void => this.recordApplied(n, rd.committedEntries, applied);
+    if (advanced === undefined) {
+      this.planApply(plan, n, `advance ${id}`, (d) => d.advance(id), record);
+      return;
+    }
+    // Advanced with the Ready already: its outcome is taken where the advance would have run.
+    plan.effect(() => {
+      if (advanced.ok) return record(advanced.applied);
+      if (errorCode(advanced.error) !== "rejected") throw driverFailure(`advance ${id}`, advanced.error);
+      this.appliedOrHalted(n, record)({ refused: driverSaid(advanced.error, "rejected") });
+    });
   }
 
   /**
@@ -508,14 +587,20 @@ export class Env {
           return { refused: driverSaid(e as Error, "rejected") };
         }
       },
-      (r) => {
-        if (!("refused" in r)) return then(r);
-        // The reason is the implementation's own words: checks match it (`halted: "text"`), exact
-        // expectations do not, so they stay the same across implementations.
-        this.events.push({ halted: { node: n.id } });
-        this.halting.push({ n, said: r.refused });
-      },
+      this.appliedOrHalted(n, then),
+      n.id,
     );
+  }
+
+  /** What the harness does with an apply's answer: the result, or the node's refusal (it halts). */
+  private appliedOrHalted(n: NodeRec, then: (a: Applied) => void): (r: Applied | Refusal) => void {
+    return (r) => {
+      if (!("refused" in r)) return then(r);
+      // The reason is the implementation's own words: checks match it (`halted: "text"`), exact
+      // expectations do not, so they stay the same across implementations.
+      this.events.push({ halted: { node: n.id } });
+      this.halting.push({ n, said: r.refused });
+    };
   }
 
   /** Takes down the nodes that refused to apply an entry in the plan that just ran. */
@@ -609,7 +694,7 @@ export class Env {
     if (this.renderEvents) plan.effect(() => this.events.push({ "append-thread": { node: id, processing: messageToYaml(m, false), responses: m.responses.map((r) => messageToYaml(r)) } }));
     // Now, not after the call: apply work planned after this sees what it superseded.
     this.persist(n, { term: m.term, vote: m.vote, commit: m.commit }, m.entries, m.snapshot);
-    plan.call(`storage append ${id}`, (d) => d.storageAppend(id, m), () => this.send(m.responses));
+    plan.call(`storage append ${id}`, (d) => d.storageAppend(id, m), () => this.send(m.responses), id);
   }
 
   async processApplyThread(id: NodeId): Promise<void> {
@@ -692,7 +777,7 @@ export class Env {
           this.timeline.delivered(m, out.ok ? undefined : out.error);
           if (!out.ok) y["error"] = out.error;
           if (render) shown.push(y);
-        });
+        }, to);
       }
       if (render) plan.effect(() => this.events.push({ deliver: { node: to, messages: shown } }));
     }
@@ -709,28 +794,43 @@ export class Env {
     if (this.tail !== undefined) await this.settle();
     const set = ids.length > 0 ? ids : this.nodes.map((n) => n.id);
     let plan = new Plan();
+    let delivering = false;
     for (let round = 0; round < MAX_STABILIZE_ROUNDS; round++) {
       let done = true;
+      // A later round that delivers nothing is usually the last (its Readys are empty): the status
+      // the step's refresh reads then goes in its batch.
+      const last = round > 0 && !delivering;
+      const read: NodeId[] = [];
       // A node listed twice is asked again only after its first Ready was advanced.
       for (const chunk of withoutRepeats(set)) {
-        const got: { id: NodeId; rd: Ready }[] = [];
+        const got: { id: NodeId; rd: Ready; advanced: ReadyAdvanced["advance"] }[] = [];
         let failure: { error: unknown } | undefined;
         try {
           for (const id of chunk) {
             if (!this.node(id).up) continue;
             this.touched.add(id);
-            this.planReady(id, plan, (rd) => {
-              if (rd !== null) got.push({ id, rd });
+            this.planReady(id, plan, (rd, advanced) => {
+              if (rd !== null) got.push({ id, rd, advanced });
             });
+          }
+          if (last) {
+            for (const id of chunk) {
+              if (this.node(id).up && this.fusesAdvance(id)) {
+                this.planStatus(plan, this.node(id));
+                read.push(id);
+              }
+            }
           }
         } catch (e) {
           failure = { error: e };
         }
         await this.run(plan);
+        for (const id of read) this.fresh.add(id);
+        read.length = 0;
         plan = new Plan();
-        for (const { id, rd } of got) {
+        for (const { id, rd, advanced } of got) {
           if (this.renderEvents) this.events.push(readyToYaml(id, rd));
-          this.takeReady(id, rd, plan);
+          this.takeReady(id, rd, plan, advanced);
           done = false;
         }
         if (failure !== undefined) {
@@ -738,10 +838,12 @@ export class Env {
           throw failure.error;
         }
       }
+      delivering = false;
       for (const id of set) {
         if (this.net.hasFor(id)) {
           this.planDeliveries([id], {}, false, plan);
           done = false;
+          delivering = true;
         }
       }
       for (const id of set) {
@@ -825,7 +927,7 @@ export class Env {
     const plan = new Plan();
     for (const n of this.nodes) {
       if (!n.up) continue;
-      plan.call(`status ${n.id}`, (d) => d.status(n.id), (st) => {
+      plan.read(`status ${n.id}`, (d) => d.status(n.id), (st) => {
         const voter = st.config.voters.includes(n.id) || st.config.votersOutgoing.includes(n.id);
         rows.push({ node: n.id, state: st.softState.raftState, voter, term: st.hardState.term, lead: st.softState.lead });
       });
@@ -851,7 +953,7 @@ export class Env {
     for (const id of [...this.touched].sort((a, b) => a - b)) {
       const n = this.nodes[id - 1];
       if (n?.up && !this.fresh.has(id)) {
-        plan.call(`status ${id}`, (d) => d.status(id), (st) => (n.status = st));
+        this.planStatus(plan, n);
         read.push(id);
       }
     }

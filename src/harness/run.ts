@@ -34,6 +34,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Receives every step's observations (`run --record`). */
   record?: RunRecorder;
+  /**
+   * Traces run at once, each on a driver of its own from `driverFactory` (default 1). Results,
+   * and the callbacks, come in corpus order whatever finishes first; `record` needs 1.
+   */
+  jobs?: number;
 }
 
 /** What `run --record` writes: each trace that runs, then the checker's view of each of its steps. */
@@ -116,7 +121,7 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
     return done({ status: "failed", failure, timeline: env.timeline.snapshot(env.nodes.map((n) => n.id), steps) });
   };
   try {
-    await env.call("reset", (d) => d.reset());
+    env.reset();
     for (const step of trace.steps) {
       env.beginStep();
       // Output events are rendered only where they are compared (`expect` at exact, `sent` from
@@ -197,15 +202,12 @@ export async function runCorpus(
 ): Promise<{ driver: DriverInfo; results: TraceResult[] }> {
   const found = await findTraceFiles(opts.paths);
   const loaded = await loadCorpus(found.files);
-  type Item = { id: string; file: string; run: () => Promise<TraceResult> };
+  type Item = { id: string; file: string; run: (driver: Driver, hello: () => Promise<DriverInfo>) => Promise<TraceResult> };
   const items: Item[] = [];
   for (const e of found.errors) {
     const r: TraceResult = { id: e.file, file: e.file, status: "errored", errorKind: "input", reason: formatTraceError(e), features: [], durationMs: 0 };
     items.push({ id: r.id, file: r.file, run: () => Promise.resolve(r) });
   }
-  const driver = opts.driverFactory();
-  let info: DriverInfo | undefined;
-  const hello = async (): Promise<DriverInfo> => (info ??= await driver.hello());
   for (const { file, result } of loaded) {
     if (!result.ok) {
       const id = result.id ?? file;
@@ -218,7 +220,7 @@ export async function runCorpus(
     items.push({
       id: trace.id,
       file,
-      run: async () => {
+      run: async (driver, hello) => {
         const i = await hello();
         const caps = opts.features === undefined ? undefined : i.capabilities.filter((c) => opts.features?.includes(c));
         return runTrace(trace, driver, { level: opts.level, seed: opts.seed, info: i, capabilities: caps, record: opts.record });
@@ -227,22 +229,43 @@ export async function runCorpus(
   }
   items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.file < b.file ? -1 : 1));
   const selected = opts.shard === undefined ? items : items.filter((_, k) => k % (opts.shard?.count ?? 1) === opts.shard?.index);
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, selected.length));
+  if (jobs > 1 && opts.record !== undefined) throw new Error("runCorpus: a recorded run takes one trace at a time (jobs: 1)");
+  // One driver per job, each greeted once; the first one's handshake describes the run.
+  const workers = Array.from({ length: jobs }, () => {
+    const driver = opts.driverFactory();
+    let info: DriverInfo | undefined;
+    return { driver, hello: async (): Promise<DriverInfo> => (info ??= await driver.hello()) };
+  });
   const results: TraceResult[] = [];
-  try {
-    for (const item of selected) {
-      onStart?.(item.id, item.file);
-      let r: TraceResult;
-      try {
-        r = await item.run();
-      } catch (e) {
-        r = { id: item.id, file: item.file, status: "errored", errorKind: "driver", reason: e instanceof Error ? e.message : String(e), features: [], durationMs: 0 };
-      }
+  const finished: (TraceResult | undefined)[] = [];
+  let next = 0;
+  /** Hands on the finished results that follow the ones already handed on, in corpus order. */
+  const deliver = (): void => {
+    for (let r = finished[results.length]; r !== undefined; r = finished[results.length]) {
       results.push(r);
       onResult?.(r, results.length, selected.length);
     }
-    const finalInfo = await hello();
+  };
+  const work = async (w: (typeof workers)[number]): Promise<void> => {
+    for (let k = next++; k < selected.length; k = next++) {
+      const item = selected[k] as Item;
+      onStart?.(item.id, item.file);
+      let r: TraceResult;
+      try {
+        r = await item.run(w.driver, w.hello);
+      } catch (e) {
+        r = { id: item.id, file: item.file, status: "errored", errorKind: "driver", reason: e instanceof Error ? e.message : String(e), features: [], durationMs: 0 };
+      }
+      finished[k] = r;
+      deliver();
+    }
+  };
+  try {
+    await Promise.all(workers.map(work));
+    const finalInfo = await (workers[0] as (typeof workers)[number]).hello();
     return { driver: finalInfo, results };
   } finally {
-    await driver.close().catch(() => undefined);
+    await Promise.all(workers.map((w) => w.driver.close().catch(() => undefined)));
   }
 }

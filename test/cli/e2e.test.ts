@@ -155,6 +155,17 @@ describe("raft-conformance (compiled CLI)", () => {
       expect(lastLine(r.stdout)).toBe("1 passed, 0 failed, 0 skipped, 0 errored");
     });
 
+    it("gives the same console output and JSON report with --jobs 3 (three driver processes) as with one", () => {
+      const driver = `"${process.execPath}" "${CLI}" reference-driver`;
+      const dir = mkdtempSync(join(tmpdir(), "raft-jobs-"));
+      const one = cli(["run", "traces/etcd/interaction", "--driver", driver, "--json", join(dir, "one.json")]);
+      const three = cli(["run", "traces/etcd/interaction", "--driver", driver, "--jobs", "3", "--json", join(dir, "three.json")]);
+      expect(one.code).toBe(0);
+      expect(three).toMatchObject({ code: 0, stdout: one.stdout });
+      expect(readFileSync(join(dir, "three.json"), "utf8")).toBe(readFileSync(join(dir, "one.json"), "utf8"));
+      expect(one.stdout).toMatch(/^\d+ passed, 0 failed/m);
+    });
+
     it("fails a run in which nothing ran, and says at which level a generic driver's traces were checked", () => {
       const driver = `"${process.execPath}" test/fixtures/drivers/no-features.mjs`;
       const r = cli(["run", PASS, "--driver", driver]);

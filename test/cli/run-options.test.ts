@@ -20,7 +20,15 @@ describe("run flags", () => {
       baseline: undefined,
       strictBaseline: false,
       minPassed: 0,
+      jobs: 1,
     });
+  });
+
+  it("take --jobs as a positive integer, not with --record (one trace at a time)", () => {
+    expect(parseRunArgs(["--jobs", "4"])).toMatchObject({ jobs: 4 });
+    expect(() => parseRunArgs(["--jobs", "0"])).toThrow(/--jobs wants an integer ≥ 1/);
+    expect(() => parseRunArgs(["--jobs", "2", "--record", "log.ndjson"])).toThrow(/--record writes one trace at a time/);
+    expect(parseRunArgs(["--jobs", "1", "--record", "log.ndjson"])).toMatchObject({ jobs: 1, record: "log.ndjson" });
   });
 
   it("take --min-passed as a non-negative integer", () => {

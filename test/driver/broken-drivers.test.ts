@@ -82,7 +82,7 @@ const CASES: readonly Case[] = [
   {
     name: "a protocol version the harness did not offer is a protocol error",
     fixture: "wrong-version.mjs", kind: "protocol", command: "hello",
-    message: /driver chose protocol version 3, but the harness offered 1, 2/,
+    message: /driver chose protocol version 4, but the harness offered 1, 2, 3/,
   },
   {
     name: "output before any request is a protocol error quoting it",

@@ -55,7 +55,7 @@ it("the reference core gives the same answers over stdio as in-process", async (
   try {
     const overStdio = await electAndPropose(createStdioDriver(fakeDriverArgv("relay.mjs", socket), { timeoutMs: 5000 }));
     // Over stdio the handshake is version 2 (batch); the in-process driver has no wire version.
-    expect(overStdio[0]).toMatchObject({ protocolVersion: 2 });
+    expect(overStdio[0]).toMatchObject({ protocolVersion: 3 });
     expect(overStdio.slice(1)).toEqual(direct.slice(1));
   } finally {
     server.close();

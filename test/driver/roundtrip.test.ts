@@ -45,7 +45,7 @@ afterEach(async () => {
 describe("a driver served over stdio", () => {
   it("hands over the handshake's implementation, message model and capabilities", async () => {
     // The server speaks version 2 (batch) as well, and chooses it when the harness offers it.
-    expect(await driver.hello()).toEqual({ ...INFO, protocolVersion: 2 });
+    expect(await driver.hello()).toEqual({ ...INFO, protocolVersion: 3 });
   });
 
   it("delivers every input command with its arguments intact", async () => {

@@ -72,8 +72,8 @@ describe("serveDriver", () => {
   });
 
   it("refuses a hello that offers no version the driver speaks", async () => {
-    const { responses } = await session([{ ...HELLO, versions: [3, 4] }]);
-    expect(responses[0]).toMatchObject({ id: 1, ok: false, error: { code: "unsupported", message: "this driver speaks protocol version 1, 2; the harness offered 3, 4" } });
+    const { responses } = await session([{ ...HELLO, versions: [4, 5] }]);
+    expect(responses[0]).toMatchObject({ id: 1, ok: false, error: { code: "unsupported", message: "this driver speaks protocol version 1, 2, 3; the harness offered 4, 5" } });
   });
 
   it("stops after bye and closes the driver", async () => {

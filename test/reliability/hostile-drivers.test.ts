@@ -100,7 +100,7 @@ describe("a driver that claims a capability in hello and then refuses it", () =>
 describe("a driver that cannot complete the handshake", () => {
   const HANDSHAKE: readonly { name: string; argv: string; timeoutMs?: number; message: RegExp }[] = [
     { name: "no answer to hello", argv: driverLine("never-answers.mjs"), timeoutMs: 500, message: /^raft-conformance: driver error \(timeout\): no response to `hello` \(id 1\) within 500 ms/ },
-    { name: "a protocol version the harness did not offer", argv: driverLine("wrong-version.mjs"), message: /^raft-conformance: driver error \(protocol\): driver chose protocol version 3, but the harness offered 1, 2/ },
+    { name: "a protocol version the harness did not offer", argv: driverLine("wrong-version.mjs"), message: /^raft-conformance: driver error \(protocol\): driver chose protocol version 4, but the harness offered 1, 2, 3/ },
     { name: "a banner before any request", argv: driverLine("banner.mjs"), message: /^raft-conformance: driver error \(protocol\): driver wrote a line that is not JSON in answer to `hello` \(id 1\): "fake-raft driver v0\.0\.0 listening" \(stdout carries protocol lines only; logs go to stderr\)/ },
     { name: "a program that does not exist", argv: "/nonexistent/raft-driver --flag", message: /^raft-conformance: driver error \(driver\): cannot run driver "\/nonexistent\/raft-driver --flag"/ },
   ];

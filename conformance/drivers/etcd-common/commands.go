@@ -123,7 +123,21 @@ var nodeCommands = map[string]func(d *driver, n Node) (interface{}, error){
 	"status": func(d *driver, n Node) (interface{}, error) {
 		return map[string]interface{}{"status": n.Status()}, nil
 	},
-	"ready": func(d *driver, n Node) (interface{}, error) {
+}
+
+type readyReq struct {
+	nodeReq
+	Advance bool `json:"advance"`
+}
+
+// ready answers the node's next Ready; with `advance` (protocol version 3, spec/protocol.md §6.5)
+// a non-null Ready is advanced at once and the answer carries what `advance` alone would have.
+func ready(d *driver, line []byte) (interface{}, error) {
+	var p readyReq
+	return withNode(&p, func(n Node) (interface{}, error) {
+		if p.Advance && d.version < 3 {
+			return nil, Invalidf("`ready` with `advance` needs protocol version 3; this session chose %d", d.version)
+		}
 		rd, err := n.Ready()
 		if err != nil {
 			return nil, err
@@ -131,8 +145,11 @@ var nodeCommands = map[string]func(d *driver, n Node) (interface{}, error){
 		if rd == nil {
 			return map[string]interface{}{"ready": nil}, nil
 		}
-		return map[string]interface{}{"ready": rd}, nil
-	},
+		if !p.Advance {
+			return map[string]interface{}{"ready": rd}, nil
+		}
+		return map[string]interface{}{"ready": rd, "advance": advanceElement(n)}, nil
+	})(d, line)
 }
 
 var handlers map[string]handler
@@ -140,6 +157,7 @@ var handlers map[string]handler
 func init() {
 	handlers = map[string]handler{
 		"hello": hello,
+		"ready": ready,
 		"reset": func(d *driver, line []byte) (interface{}, error) {
 			if err := decode(line, &envelope{}); err != nil {
 				return nil, err

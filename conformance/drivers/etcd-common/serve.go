@@ -1,7 +1,8 @@
 package etcddriver
 
 // The NDJSON loop of spec/protocol.md: one request line in, one response line out, every call
-// into raft on this one goroutine, in request order. Protocol version 2 adds `batch`.
+// into raft on this one goroutine, in request order. Protocol version 2 adds `batch`, version 3
+// `ready` with `advance`.
 
 import (
 	"bufio"
@@ -18,7 +19,7 @@ import (
 const maxLineBytes = 16 << 20
 
 // Protocol versions this package speaks; hello picks the highest one the harness offers.
-var protocolVersions = []int{2, 1}
+var protocolVersions = []int{3, 2, 1}
 
 type response struct {
 	ID     *int64      `json:"id"`
@@ -135,10 +136,30 @@ func (d *driver) execute(cmd string, line []byte) (result interface{}, err error
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			err = &protoError{Code: codeInternal, Message: fmt.Sprintf("panic: %v", p), Details: string(debug.Stack())}
+			err = panicked(p)
 		}
 	}()
 	return h(d, line)
+}
+
+// panicked is the `internal` answer to a panic inside etcd.
+func panicked(p interface{}) *protoError {
+	return &protoError{Code: codeInternal, Message: fmt.Sprintf("panic: %v", p), Details: string(debug.Stack())}
+}
+
+// advanceElement advances n and answers as an `advance` request would have, without its id
+// (`ready` with `advance`, protocol version 3).
+func advanceElement(n Node) (el element) {
+	defer func() {
+		if p := recover(); p != nil {
+			el = element{Error: panicked(p)}
+		}
+	}()
+	result, err := n.Advance()
+	if err != nil {
+		return element{Error: asProtoError(err)}
+	}
+	return element{OK: true, Result: result}
 }
 
 type batchReq struct {
