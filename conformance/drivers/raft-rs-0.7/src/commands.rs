@@ -55,7 +55,7 @@ const CAPABILITIES: [&str; 30] = [
     "step_down_on_lost_vote",
 ];
 
-const VERSIONS: [u64; 2] = [2, 1];
+const VERSIONS: [u64; 3] = [3, 2, 1];
 
 const NODE_COMMANDS: [&str; 18] = [
     "create",
@@ -141,7 +141,7 @@ impl Driver {
         if self.version.is_none() {
             return Err(DriverError::not_initialized("batch"));
         }
-        if self.version != Some(2) {
+        if self.version < Some(2) {
             return Err(DriverError::unknown_command("batch"));
         }
         only(obj, &["id", "cmd", "requests"], "request")?;
@@ -217,6 +217,7 @@ impl Driver {
             "report_snapshot" => &["node", "peer", "failed"],
             "set_randomized_election_timeout" => &["node", "ticks"],
             "compact" => &["node", "index"],
+            "ready" => &["node", "advance"],
             _ => &["node"],
         };
         let mut allowed = vec!["id", "cmd"];
@@ -318,9 +319,31 @@ impl Driver {
                 empty
             }
             "ready" => {
-                let (_, n) = self.node(o)?;
-                let (rd, msgs) = n.ready()?;
+                let fused = match o.get("advance") {
+                    None => false,
+                    Some(Value::Bool(b)) => *b,
+                    Some(_) => return Err(DriverError::invalid("advance must be a boolean")),
+                };
+                if fused && self.version < Some(3) {
+                    return Err(DriverError::invalid("ready with advance needs protocol version 3"));
+                }
+                let (id, n) = self.node(o)?;
+                let (mut rd, msgs) = n.ready()?;
                 self.remember_extras(&msgs);
+                if fused && !rd["ready"].is_null() {
+                    // Version 3 (spec/protocol.md §6.5): advanced at once, answered as `advance` would be.
+                    let adv = match catch_unwind(AssertUnwindSafe(|| self.node(o).and_then(|(_, n)| n.advance()))) {
+                        Ok(Ok(v)) => json!({"ok": true, "result": v}),
+                        Ok(Err(e)) => json!({"ok": false, "error": e.to_json()}),
+                        Err(payload) => {
+                            self.nodes.remove(&id);
+                            json!({"ok": false, "error": errors::from_panic(payload).to_json()})
+                        }
+                    };
+                    if let Some(m) = rd.as_object_mut() {
+                        m.insert("advance".into(), adv);
+                    }
+                }
                 Ok(rd)
             }
             "advance" => {
@@ -354,7 +377,7 @@ impl Driver {
             _ => return Err(DriverError::invalid("versions must be an array of integers")),
         };
         let Some(v) = VERSIONS.iter().copied().find(|v| offered.contains(v)) else {
-            return Err(DriverError::unsupported(None, format!("this driver speaks protocol versions 1 and 2; the harness offered {offered:?}")));
+            return Err(DriverError::unsupported(None, format!("this driver speaks protocol versions 1, 2 and 3; the harness offered {offered:?}")));
         };
         self.version = Some(v);
         Ok(json!({

@@ -1,7 +1,8 @@
 //! raft-rs-0.7-driver serves tikv/raft-rs 0.7.0 over the raft-conformance driver protocol
 //! (spec/protocol.md): NDJSON requests on stdin, exactly one response line per request on stdout,
 //! logs on stderr. One process hosts every node of a trace; every call into raft-rs happens on
-//! this one thread, in request order. Protocol versions 1 and 2 (`batch`) are spoken.
+//! this one thread, in request order. Protocol versions 1, 2 (`batch`) and 3 (`ready` with
+//! `advance`) are spoken.
 
 mod b64;
 mod commands;
