@@ -17,7 +17,7 @@
 // recorded, when Go or Debian's etcd 3.4 source is absent.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { corpusDriverCalls, corpusRun, driverSpawnCost, inProcessFactory, REFERENCE_DRIVER, stdioFactory } from "./corpus.mjs";
+import { corpusDriverCalls, corpusRun, driverSpawnCost, inProcessFactory, REFERENCE_DRIVER, stdioFactory, transportFloor } from "./corpus.mjs";
 import { exploreBuild, exploreRun, invariantCostAt, sampleSchedules } from "./explore.mjs";
 import { buildDriver, buildShuttle, ETCD_DRIVER, etcdSourcePresent, goTestRun, goVersion, shuttleGoRun } from "./go.mjs";
 import { shuttleRun } from "./shuttle.mjs";
@@ -83,7 +83,11 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
   const sides = { inProcess: () => corpusRun(inProcessFactory()) };
   if (ONLY.has("P1") && goMissing === undefined) sides.goTest = () => goTestRun();
   if (ONLY.has("P2") || ONLY.has("P5")) sides.referenceStdio = () => corpusRun(stdioFactory(REFERENCE_DRIVER));
-  if (ONLY.has("P2")) sides.referenceStdioV1 = () => corpusRun(stdioFactory(`${REFERENCE_DRIVER} --protocol-version 1`));
+  if (ONLY.has("P2")) {
+    sides.referenceStdioV2 = () => corpusRun(stdioFactory(`${REFERENCE_DRIVER} --protocol-version 2`));
+    sides.referenceStdioV1 = () => corpusRun(stdioFactory(`${REFERENCE_DRIVER} --protocol-version 1`));
+    sides.referenceStdioJobs2 = () => corpusRun(stdioFactory(REFERENCE_DRIVER), 2);
+  }
   if (ONLY.has("P5") && etcdDriver) sides.etcdStdio = () => corpusRun(stdioFactory(ETCD_DRIVER));
   if (ONLY.has("P2")) for (const d of EXTERNAL) if (d !== ETCD_DRIVER || !sides.etcdStdio) sides[`driver:${d}`] = () => corpusRun(stdioFactory(d));
   const r = await rotate("corpus", sides);
@@ -108,10 +112,16 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
       b: { name: "reference in-process", ...r.inProcess },
       ratio: ratio(w("referenceStdio"), w("inProcess")),
       driverCalls: await corpusDriverCalls(),
+      transportFloor: await (async () => {
+        const f = await transportFloor(RUNS);
+        return { ...f, ratioToInProcess: ratio(f.wallMs, w("inProcess")), note: "the run's request lines replayed one by one to a fresh reference driver with no harness work between them: the lockstep pipe's own cost" };
+      })(),
       goal: "<= 1.5",
       // Every driver of this run, each against in-process in the same rotation.
       drivers: [
-        { name: `--driver "${REFERENCE_DRIVER}" (protocol version 2, batch)`, ...r.referenceStdio, ratio: ratio(w("referenceStdio"), w("inProcess")) },
+        { name: `--driver "${REFERENCE_DRIVER}" (protocol version 3, batch + ready with advance)`, ...r.referenceStdio, ratio: ratio(w("referenceStdio"), w("inProcess")) },
+        { name: `--driver "${REFERENCE_DRIVER}" --jobs 2 (two driver processes)`, ...r.referenceStdioJobs2, ratio: ratio(w("referenceStdioJobs2"), w("inProcess")) },
+        { name: `--driver "${REFERENCE_DRIVER} --protocol-version 2" (batch)`, ...r.referenceStdioV2, ratio: ratio(w("referenceStdioV2"), w("inProcess")) },
         { name: `--driver "${REFERENCE_DRIVER} --protocol-version 1" (no batch)`, ...r.referenceStdioV1, ratio: ratio(w("referenceStdioV1"), w("inProcess")) },
         ...EXTERNAL.map((d) => {
           const k = d === ETCD_DRIVER && r.etcdStdio ? "etcdStdio" : `driver:${d}`;
@@ -198,7 +208,11 @@ const rows = [];
 const fmt = (x) => (x === undefined || x === null ? "—" : typeof x === "number" ? String(round(x)) : String(x));
 const m = results.measures;
 if (m.P1) rows.push(["P1 corpus in-process / go test", `${fmt(m.P1.a.median?.wallMs)} ms`, m.P1.b.skipped ?? `${fmt(m.P1.b.median?.wallMs)} ms`, fmt(m.P1.ratio), m.P1.goal]);
-if (m.P2) for (const d of m.P2.drivers) rows.push([`P2 corpus ${d.name} / in-process`, `${fmt(d.median?.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(d.ratio), m.P2.goal]);
+if (m.P2) {
+  for (const d of m.P2.drivers) rows.push([`P2 corpus ${d.name} / in-process`, `${fmt(d.median?.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(d.ratio), m.P2.goal]);
+  const f = m.P2.transportFloor;
+  rows.push([`P2 floor: the same ${f.roundTrips} request lines replayed, no harness / in-process`, `${fmt(f.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(f.ratioToInProcess), "(floor)"]);
+}
 if (m.P3) {
   rows.push(["P3 explore events/s (steps)", fmt(m.P3.throughput.eventsPerSec), `${fmt(m.P3.throughput.median.driverCallsPerSec)} calls/s`, "", m.P3.throughput.goal]);
   rows.push(["P3 explore steps per CPU second", fmt(m.P3.throughput.median.stepsPerCpuSec), "", "", m.P3.throughput.goal]);
