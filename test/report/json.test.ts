@@ -28,7 +28,7 @@ describe("JSON report", () => {
       "regressions/two-leaders",
       "toplevel",
     ]);
-    expect(report.summary).toEqual({ total: 5, passed: 1, failed: 2, skipped: 1, errored: 1 });
+    expect(report.summary).toEqual({ total: 5, passed: 1, failed: 2, skipped: 1, errored: 1, assertionsSkipped: 0, tracesWithSkippedAssertions: 0 });
   });
 
   it("puts the seed right after the tool and keys in a fixed order", () => {
