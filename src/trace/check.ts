@@ -110,6 +110,16 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
       out.push(`node ${n.id} log: expected ${expected}\n${indent(toYamlText(want.map((e) => canonical(e, "entry"))))}\ngot${form === "ignore_empty" ? " (without its empty entries)" : ""}\n${indent(shown.length ? toYamlText(shown) : "[]")}`);
     }
   }
+  if (args["committed"] !== undefined) {
+    // The entries up to the commit index, without empty ones: "exactly these are committed",
+    // wherever an etcd leader's empty entry would shift the commit index.
+    const want = (args["committed"] as YamlMap)["ignore_empty"] as YamlMap[];
+    const got = n.log.filter((e) => (e["index"] as number) <= n.commit && !isEmptyEntry(e));
+    if (want.length !== got.length || want.some((w, i) => !entryMatches(w, got[i]))) {
+      const shown = got.map((e) => canonical(e, "entry"));
+      out.push(`node ${n.id} committed: expected (leaving out empty entries) exactly\n${indent(toYamlText(want.map((e) => canonical(e, "entry"))))}\ngot (commit ${n.commit})\n${indent(shown.length ? toYamlText(shown) : "[]")}`);
+    }
+  }
   if (args["read_states"] !== undefined) {
     const want = args["read_states"] as YamlMap[];
     const got = n.readStates;

@@ -126,7 +126,7 @@ describe("needs: gates a step's observable assertions", () => {
   });
 });
 
-describe("log: {ignore_empty}", () => {
+describe("log: {ignore_empty} and committed: {ignore_empty}", () => {
   const view = (log: NodeView["log"]): NodeView => ({
     id: 1, up: true, role: "leader", term: 2, vote: 1, leader: 1, commit: 0, applied: 0, lastIndex: 0, durableLastIndex: 0,
     appState: new Uint8Array(), log, config: { voters: [1], voters_outgoing: [], learners: [], learners_next: [] }, readStates: [], leadTransferee: 0,
@@ -153,5 +153,15 @@ describe("log: {ignore_empty}", () => {
     expect(evaluateCheck({ log: { ignore_empty: [{ term: 1, data: "a" }, { term: 2 }, { term: 2 }] } }, without)).toHaveLength(1);
     expect(evaluateCheck({ log: { ignore_empty: [{ term: 2, data: "a" }, { term: 2 }] } }, withEmpty)).toHaveLength(1);
     expect(evaluateCheck({ log: { ignore_empty: [] } }, withEmpty)).toHaveLength(1);
+  });
+
+  it("committed: the non-empty entries up to the commit index, exactly", () => {
+    const committed = (commit: number, v: NodeView): NodeView => ({ ...v, commit });
+    expect(evaluateCheck({ committed: { ignore_empty: [{ term: 1, data: "a" }] } }, committed(5, withEmpty))).toEqual([]);
+    expect(evaluateCheck({ committed: { ignore_empty: [{ term: 1, data: "a" }] } }, committed(3, without))).toEqual([]);
+    expect(evaluateCheck({ committed: { ignore_empty: [] } }, committed(3, withEmpty))).toEqual([]);
+    const [problem] = evaluateCheck({ committed: { ignore_empty: [] } }, committed(4, without));
+    expect(problem).toMatch(/^node 1 committed: expected \(leaving out empty entries\) exactly\n {4}\[\]\ngot \(commit 4\)\n/);
+    expect(evaluateCheck({ committed: { ignore_empty: [{ term: 1, data: "a" }] } }, committed(6, withEmpty))).toHaveLength(1);
   });
 });
