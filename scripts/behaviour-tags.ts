@@ -4,7 +4,10 @@
 // lacks it — a patched core (test/mutants/behaviours.ts), or for the behaviours the harness stands
 // in for (campaign, check_quorum_optional, pre_vote_optional) the reference with that capability
 // withheld — with the trace's own tag removed. A trace that then fails or errors depends on the
-// behaviour. `etcd_messages` is read from the trace: a `step` of a message type outside Raft's core
+// behaviour. The capability is withheld from the run, so an assertion whose step `needs:` the
+// behaviour is not checked there (spec/trace-format.md): gating an etcd-specific assertion, with a
+// neutral one beside it, is how a trace stops depending on a behaviour only its assertions assumed.
+// `etcd_messages` is read from the trace: a `step` of a message type outside Raft's core
 // vocabulary. --check exits 1 when a trace's tags differ from what was measured; --write makes them so.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";

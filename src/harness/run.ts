@@ -82,6 +82,11 @@ export function checkerOptionsFor(trace: Trace, forced?: AlwaysOn): CheckerOptio
   };
 }
 
+/** How many observable assertions a step carries: its check, its `outcome`, its `sent` list. */
+function gatedAssertions(step: Step): number {
+  return (step.kind === "check" ? 1 : 0) + (step.outcome !== undefined ? 1 : 0) + (step.sent !== undefined ? 1 : 0);
+}
+
 function stepLabel(step: Step): string {
   return `step ${step.index} (${step.kind}, line ${step.loc.line})`;
 }
@@ -97,10 +102,13 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
     features: trace.features,
     level,
   };
+  // Observable assertions not checked because the driver lacks a behaviour their step `needs`.
+  let assertionsSkipped = 0;
   // A skipped trace checked nothing, so it reports no level.
   const done = (r: Partial<TraceResult> & Pick<TraceResult, "status">): TraceResult => {
     const { level: checked, ...rest } = base;
-    return { ...rest, ...(r.status === "skipped" ? {} : { level: checked }), ...r, durationMs: performance.now() - started };
+    const gatedCount = assertionsSkipped > 0 ? { assertionsSkipped } : {};
+    return { ...rest, ...(r.status === "skipped" ? {} : { level: checked, ...gatedCount }), ...r, durationMs: performance.now() - started };
   };
 
   const caps = new Set(opts.capabilities ?? info.capabilities);
@@ -124,19 +132,22 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
     env.reset();
     for (const step of trace.steps) {
       env.beginStep();
+      // `needs:` gates the step's observable assertions (check, outcome, sent), not the step itself.
+      const asserts = LEVEL_RANK[level] >= LEVEL_RANK.observable && !(step.needs?.behaviours.some((b) => !caps.has(b)) ?? false);
+      if (LEVEL_RANK[level] >= LEVEL_RANK.observable && !asserts) assertionsSkipped += gatedAssertions(step);
       // Output events are rendered only where they are compared (`expect` at exact, `sent` from
       // observable up) or handed to `rewrite`.
       env.renderEvents =
         opts.onStepEvents !== undefined ||
         (level === "exact" && step.expect !== undefined) ||
-        (LEVEL_RANK[level] >= LEVEL_RANK.observable && step.sent !== undefined);
+        (asserts && step.sent !== undefined);
       let checkProblems: string[] = [];
       const check = async (): Promise<void> => {
         const a = step.args as YamlMap;
         const targets = checkTargets(a, env.nodes.filter((n) => n.up).map((n) => n.id));
         for (const id of targets) if (env.node(id).up) env.touched.add(id);
         await env.refreshStatus();
-        if (LEVEL_RANK[level] < LEVEL_RANK.observable) return;
+        if (!asserts) return;
         checkProblems = targets.flatMap((id) => evaluateCheck(a, nodeView(env.node(id))));
       };
       let outcome: (() => boolean) | undefined;
@@ -163,7 +174,7 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
         };
         return failed(step, failure);
       }
-      if (LEVEL_RANK[level] >= LEVEL_RANK.observable) {
+      if (asserts) {
         if (checkProblems.length > 0) {
           return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: check failed:\n${checkProblems.join("\n")}` });
         }
@@ -172,7 +183,7 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
           return failed(step, { step: step.index, line: step.loc.line, message: `${stepLabel(step)}: expected the input to be ${step.outcome}, but it was ${accepted ? "accepted" : `rejected (${String(err?.["error"])})`}` });
         }
       }
-      if (LEVEL_RANK[level] >= LEVEL_RANK.observable && step.sent !== undefined) {
+      if (asserts && step.sent !== undefined) {
         const unmatched = sentProblems(step.sent.messages, env.events);
         if (unmatched.length > 0) {
           return failed(step, { step: step.index, line: step.sent.loc.line, message: `${stepLabel(step)}: ${unmatched.join("\n")}` });

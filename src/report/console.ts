@@ -124,8 +124,13 @@ export class ConsoleReporter {
       this.line("");
       this.line(`baseline: ${baseline.known} known failures, ${baseline.stale.length} stale (${baseline.file})`);
     }
+    const summary = summarize(sorted);
+    if (summary.assertionsSkipped > 0) {
+      this.line("");
+      this.line(`needs: ${summary.assertionsSkipped} assertions not checked in ${summary.tracesWithSkippedAssertions} traces that ran: their steps need a behaviour the driver lacks`);
+    }
     this.line("");
-    this.line(summaryLine(summarize(sorted)));
+    this.line(summaryLine(summary));
   }
 
   /** Grouped by reason: a baseline often explains many traces with one upstream change. */

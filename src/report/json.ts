@@ -33,6 +33,8 @@ function orderedReport(report: RunReport, opts: JsonOptions): Json {
       failed: report.summary.failed,
       skipped: report.summary.skipped,
       errored: report.summary.errored,
+      assertionsSkipped: report.summary.assertionsSkipped,
+      tracesWithSkippedAssertions: report.summary.tracesWithSkippedAssertions,
     },
     traces: report.traces.map((t) => orderedTrace(t, opts)),
     ...(report.baseline !== undefined
@@ -75,6 +77,7 @@ function orderedTrace(t: TraceResult, opts: JsonOptions): Json {
   }
   out["features"] = [...t.features];
   if (opts.timings) out["durationMs"] = Math.round(t.durationMs);
+  if (t.assertionsSkipped !== undefined) out["assertionsSkipped"] = t.assertionsSkipped;
   if (t.failure !== undefined) out["failure"] = orderedFailure(t.failure);
   if (t.baseline !== undefined) out["baseline"] = { kind: t.baseline.kind, reason: t.baseline.reason, change: t.baseline.change };
   return out;

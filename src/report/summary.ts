@@ -13,6 +13,8 @@ export function summarize(results: readonly TraceResult[]): RunSummary {
     failed: count("failed"),
     skipped: count("skipped"),
     errored: count("errored"),
+    assertionsSkipped: results.reduce((n, r) => n + (r.assertionsSkipped ?? 0), 0),
+    tracesWithSkippedAssertions: results.filter((r) => (r.assertionsSkipped ?? 0) > 0).length,
   };
 }
 

@@ -34,6 +34,11 @@ export interface TraceResult {
   readonly durationMs: number;
   readonly failure?: TraceFailure | undefined;
   /**
+   * Observable assertions of the trace (a check step, an `outcome`, a `sent` list) that were not
+   * checked because the driver lacks a behaviour their step `needs:`; absent when none.
+   */
+  readonly assertionsSkipped?: number | undefined;
+  /**
    * For failed traces only: what happened on the network and to the nodes up to the failure, for
    * the HTML report's message-sequence chart. Not part of the JSON report.
    */
@@ -96,6 +101,10 @@ export interface RunSummary {
   readonly failed: number;
   readonly skipped: number;
   readonly errored: number;
+  /** Assertions skipped for behaviours the driver lacks (`needs:`), summed over the traces that ran. */
+  readonly assertionsSkipped: number;
+  /** Traces that ran with at least one such assertion skipped. */
+  readonly tracesWithSkippedAssertions: number;
 }
 
 export interface RunReport {

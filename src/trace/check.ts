@@ -98,13 +98,26 @@ export function evaluateCheck(args: YamlMap, n: NodeView): string[] {
   }
   if (args["log"] !== undefined) {
     const m = args["log"];
-    const prefix = !Array.isArray(m);
-    const want = (prefix ? (m as YamlMap)["prefix"] : m) as YamlMap[];
-    const got = n.log;
-    const bad = want.length > got.length || (!prefix && want.length !== got.length) || want.some((w, i) => !entryMatches(w, got[i]));
+    const form = Array.isArray(m) ? "exact" : (m as YamlMap)["prefix"] !== undefined ? "prefix" : "ignore_empty";
+    const want = (form === "exact" ? m : (m as YamlMap)[form]) as YamlMap[];
+    // `ignore_empty` compares the log without its empty normal entries (a new leader's empty entry
+    // in etcd), so it holds whether or not the Raft appends one.
+    const got = form === "ignore_empty" ? n.log.filter((e) => !isEmptyEntry(e)) : n.log;
+    const bad = want.length > got.length || (form !== "prefix" && want.length !== got.length) || want.some((w, i) => !entryMatches(w, got[i]));
     if (bad) {
       const shown = got.map((e) => canonical(e, "entry"));
-      out.push(`node ${n.id} log: expected ${prefix ? "a log starting with" : "exactly"}\n${indent(toYamlText(want.map((e) => canonical(e, "entry"))))}\ngot\n${indent(shown.length ? toYamlText(shown) : "[]")}`);
+      const expected = form === "exact" ? "exactly" : form === "prefix" ? "a log starting with" : "(leaving out empty entries) exactly";
+      out.push(`node ${n.id} log: expected ${expected}\n${indent(toYamlText(want.map((e) => canonical(e, "entry"))))}\ngot${form === "ignore_empty" ? " (without its empty entries)" : ""}\n${indent(shown.length ? toYamlText(shown) : "[]")}`);
+    }
+  }
+  if (args["committed"] !== undefined) {
+    // The entries up to the commit index, without empty ones: "exactly these are committed",
+    // wherever an etcd leader's empty entry would shift the commit index.
+    const want = (args["committed"] as YamlMap)["ignore_empty"] as YamlMap[];
+    const got = n.log.filter((e) => (e["index"] as number) <= n.commit && !isEmptyEntry(e));
+    if (want.length !== got.length || want.some((w, i) => !entryMatches(w, got[i]))) {
+      const shown = got.map((e) => canonical(e, "entry"));
+      out.push(`node ${n.id} committed: expected (leaving out empty entries) exactly\n${indent(toYamlText(want.map((e) => canonical(e, "entry"))))}\ngot (commit ${n.commit})\n${indent(shown.length ? toYamlText(shown) : "[]")}`);
     }
   }
   if (args["read_states"] !== undefined) {
@@ -177,6 +190,13 @@ function progressMismatches(want: YamlMap, n: NodeView): string[] {
 
 function indent(s: string): string {
   return s.split("\n").map((l) => `    ${l}`).join("\n");
+}
+
+/** A normal entry without data: what etcd's new leader appends, and what `log: {ignore_empty}` leaves out. */
+function isEmptyEntry(e: YamlMap): boolean {
+  const type = e["type"] ?? "EntryNormal";
+  const data = e["data"] ?? e["data_b64"] ?? "";
+  return type === "EntryNormal" && data === "";
 }
 
 /** A check entry compares only the fields it names. */

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { TraceError } from "./errors.js";
 import { schemaErrors } from "./schema.js";
 import { semanticErrors } from "./semantic.js";
-import { STEP_KINDS, type Loc, type NodeConfigYaml, type Step, type StepKind, type Trace, type TraceSource, type Yaml, type YamlMap } from "./types.js";
+import { STEP_KINDS, type Behaviour, type Loc, type NodeConfigYaml, type Step, type StepKind, type Trace, type TraceSource, type Yaml, type YamlMap } from "./types.js";
 import { binaryProblem } from "./text-guard.js";
 import { MAX_TRACE_BYTES, parseYaml, tooLarge, type ParsedYaml } from "./yaml-doc.js";
 
@@ -107,6 +107,7 @@ function toTrace(doc: ParsedYaml): Trace {
       expect,
       outcome: s["outcome"] as "accepted" | "rejected" | undefined,
       sent: s["sent"] === undefined ? undefined : { messages: s["sent"] as YamlMap[], loc: doc.locate(["steps", index, "sent"], true) },
+      needs: s["needs"] === undefined ? undefined : { behaviours: s["needs"] as Behaviour[], loc: doc.locate(["steps", index, "needs"], true) },
       comment: s["comment"] as string | undefined,
     };
   });

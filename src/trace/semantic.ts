@@ -23,6 +23,9 @@ export function semanticErrors(trace: Trace): TraceError[] {
     for (const id of referencedNodes(step)) {
       if (id > nodes) err(step.loc, `${name} refers to node ${id}, but only nodes 1..${nodes} exist at this point${tickHint(step)}`);
     }
+    if (step.needs !== undefined && step.kind !== "check" && step.outcome === undefined && step.sent === undefined) {
+      err(step.needs.loc, `${name}: 'needs' gates a step's observable assertions (a check step, 'outcome', 'sent'), and this step has none; remove it (an 'expect:' block is checked only under etcd's message model and is not gated)`);
+    }
     if (step.expect !== undefined && NO_EVENT_STEPS.has(step.kind)) {
       err(step.expect.loc, `${name}: 'expect' is not allowed here: a ${step.kind} step never produces events, so the expectation could not fail; remove it (or attach it to the step that produces the events)`);
     }

@@ -61,6 +61,16 @@ export const NO_EVENT_STEPS: ReadonlySet<StepKind> = new Set<StepKind>([
   "isolate", "heal", "cut", "duplicate", "reorder", "hold", "release", "crash", "restart", "check",
 ]);
 
+/**
+ * The behaviour capabilities of spec/protocol.md §5.1: what etcd-io/raft does that another correct
+ * Raft may not. A step's `needs:` names only these (src/harness/run.ts gates its assertions on them).
+ */
+export const BEHAVIOURS = [
+  "campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding", "durable_commit",
+  "etcd_messages", "check_quorum_optional", "pre_vote_optional", "step_down_on_lost_vote",
+] as const;
+export type Behaviour = (typeof BEHAVIOURS)[number];
+
 export interface Step {
   /** 0-based position in `steps`. */
   readonly index: number;
@@ -73,6 +83,12 @@ export interface Step {
   readonly outcome?: "accepted" | "rejected" | undefined;
   /** Observable message assertions (src/trace/sent.ts): each must match a message the step sent. */
   readonly sent?: { readonly messages: readonly YamlMap[]; readonly loc: Loc } | undefined;
+  /**
+   * Behaviours the step's observable assertions (`check`, `outcome`, `sent`) depend on: with a
+   * driver lacking one of them they are not checked (the step itself still runs; `expect:` is not
+   * affected).
+   */
+  readonly needs?: { readonly behaviours: readonly Behaviour[]; readonly loc: Loc } | undefined;
   readonly comment?: string | undefined;
 }
 

@@ -51,6 +51,8 @@ const CLASSES: readonly Class[] = [
   { name: "tick-election given a count", file: f("tick-election-count.yaml"), at: "6:5", message: /^step 1 \(tick-election\) refers to node 5, but only nodes 1\.\.3 exist at this point \(tick-election takes the id of the node to tick, not a count; to tick node N K times its interval write 'tick-election: \{node: N, times: K\}'\)$/ },
   { name: "expect on a step that produces no events", file: f("expect-on-tick.yaml"), at: "7:5", message: /^step 1 \(tick-heartbeat\): 'expect' is not allowed here: a tick-heartbeat step never produces events/ },
   { name: "expected event names a missing node", file: f("expect-unknown-node.yaml"), at: "8:9", message: /expected event names node 7, which does not exist/ },
+  { name: "needs naming no behaviour", file: f("needs-unknown-behaviour.yaml"), at: "7:13", message: /^\/steps\/1\/needs\/0: must be one of: "campaign", "empty_entry_on_election", .* \(needs names behaviours of spec\/protocol\.md §5\.1 only; a capability the whole trace depends on goes in 'features'\)$/ },
+  { name: "needs on a step without assertions", file: f("needs-without-assertion.yaml"), at: "7:5", message: /^step 1 \(stabilize\): 'needs' gates a step's observable assertions \(a check step, 'outcome', 'sent'\), and this step has none; remove it/ },
   { name: "unknown feature", file: f("unknown-feature.yaml"), at: "3:12", message: /^\/features\/0: must be one of: "election", "replication"/ },
   { name: "id without a group", file: f("bad-id.yaml"), at: "1:5", message: /^\/id: must match / },
   { name: "missing required key", file: f("missing-description.yaml"), at: "1:1", message: /^\/: missing required key 'description'$/ },

@@ -39,6 +39,16 @@ describe("console reporter", () => {
     expect(out.endsWith("\n1 passed, 2 failed, 1 skipped, 1 errored\n")).toBe(true);
   });
 
+  it("counts assertions skipped for behaviours (needs:) just above the summary line, and only then", () => {
+    expect(capture(false).out).not.toContain("needs:");
+    const sink = { text: "", write(x: string) { sink.text += x; } };
+    const reporter = new ConsoleReporter(sink, { timings: false, tty: false });
+    const [first, ...rest] = results;
+    if (first === undefined) throw new Error("fixtures have no results");
+    reporter.finish([{ ...first, assertionsSkipped: 3 }, ...rest]);
+    expect(sink.text).toContain("\nneeds: 3 assertions not checked in 1 traces that ran: their steps need a behaviour the driver lacks\n\n1 passed, 2 failed, 1 skipped, 1 errored\n");
+  });
+
   it("shows each failure with id, file:line, step, invariant and the message", () => {
     const out = capture(false).out;
     expect(out).toContain(

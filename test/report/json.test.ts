@@ -28,7 +28,19 @@ describe("JSON report", () => {
       "regressions/two-leaders",
       "toplevel",
     ]);
-    expect(report.summary).toEqual({ total: 5, passed: 1, failed: 2, skipped: 1, errored: 1 });
+    expect(report.summary).toEqual({ total: 5, passed: 1, failed: 2, skipped: 1, errored: 1, assertionsSkipped: 0, tracesWithSkippedAssertions: 0 });
+  });
+
+  it("reports assertions skipped for behaviours per trace (after durationMs, before failure) and in the summary", () => {
+    const withSkips = { ...input, results: results.map((r) => (r.status === "passed" || r.status === "failed" ? { ...r, assertionsSkipped: 2 } : r)) };
+    const text = toJsonReport(withSkips, { timings: true });
+    expect(schemaErrors(JSON.parse(text))).toBe("");
+    const report = parse(text);
+    expect(report.summary).toMatchObject({ assertionsSkipped: 6, tracesWithSkippedAssertions: 3 });
+    const failed = report.traces.find((t) => t["status"] === "failed" && t["failure"] !== undefined);
+    const keys = Object.keys(failed ?? {});
+    expect(keys.indexOf("assertionsSkipped")).toBe(keys.indexOf("durationMs") + 1);
+    expect(keys.indexOf("failure")).toBe(keys.indexOf("assertionsSkipped") + 1);
   });
 
   it("puts the seed right after the tool and keys in a fixed order", () => {

@@ -41,7 +41,7 @@ describe("JUnit report of a run", () => {
 
   it("counts what the JSON summary counts, on both suite elements", () => {
     const summary = (JSON.parse(readFileSync(json, "utf8")) as { summary: Record<string, number> }).summary;
-    expect(summary).toEqual({ total: 6, passed: 1, failed: 1, skipped: 1, errored: 3 });
+    expect(summary).toEqual({ total: 6, passed: 1, failed: 1, skipped: 1, errored: 3, assertionsSkipped: 0, tracesWithSkippedAssertions: 0 });
     const xml = readFileSync(junit, "utf8");
     for (const el of ["testsuites", "testsuite"]) {
       const attrs = new RegExp(`<${el} [^>]*tests="(\\d+)" failures="(\\d+)" errors="(\\d+)" skipped="(\\d+)"`).exec(xml);
