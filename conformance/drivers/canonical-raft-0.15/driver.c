@@ -14,8 +14,15 @@
 #define MAX_NODES 16
 #define MAX_HELD 4096
 #define QUANTUM 100 /* ms of fake time per tick */
+/* The fake clock of a new node starts here, not at 0: libuv's clock (uv_now, the library's own
+ * io->time) counts from an arbitrary point long past, and the library compares times with
+ * "now - last_send >= heartbeat_timeout" where last_send starts at 0, so at a clock of 0 a new
+ * leader would hold back its first heartbeat (progressShouldReplicate, src/progress.c). */
+#define CLOCK_START 1000000
 
-struct held { int kind; void *req; };  /* 1 = send, 2 = append */
+/* 1 = send, 2 = append. The callback is kept here: the library sends TimeoutNow with none, from a
+ * raft_transfer that may be gone by the time advance completes the send. */
+struct held { int kind; void *req; void (*cb)(void); };
 struct node {
     raft_id id;
     int up;
@@ -140,7 +147,7 @@ static int io_bootstrap(struct raft_io *io, const struct raft_configuration *c) 
 static int io_recover(struct raft_io *io, const struct raft_configuration *c) { (void)io; (void)c; return RAFT_NOTFOUND; }
 static int io_set_term(struct raft_io *io, raft_term t) { struct node *n = N(io); n->term = t; n->vote = 0; n->hs_changed = 1; return 0; }
 static int io_set_vote(struct raft_io *io, raft_id v) { struct node *n = N(io); n->vote = v; n->hs_changed = 1; return 0; }
-static void hold(struct node *n, int kind, void *req) { if (n->n_held < MAX_HELD) n->held[n->n_held++] = (struct held){kind, req}; }
+static void hold(struct node *n, int kind, void *req, void (*cb)(void)) { if (n->n_held < MAX_HELD) n->held[n->n_held++] = (struct held){kind, req, cb}; }
 static json_t *msg_json(struct node *n, const struct raft_message *m) {
     json_t *j = json_pack("{s:o,s:o}", "from", js64(n->id), "to", js64(m->server_id));
     switch (m->type) {
@@ -181,7 +188,7 @@ static json_t *msg_json(struct node *n, const struct raft_message *m) {
     return j;
 }
 static int io_send(struct raft_io *io, struct raft_io_send *req, const struct raft_message *m, raft_io_send_cb cb) {
-    struct node *n = N(io); json_array_append_new(n->out_msgs, msg_json(n, m)); req->cb = cb; hold(n, 1, req); return 0;
+    struct node *n = N(io); json_array_append_new(n->out_msgs, msg_json(n, m)); req->cb = cb; hold(n, 1, req, (void (*)(void))cb); return 0;
 }
 static int io_append(struct raft_io *io, struct raft_io_append *req, const struct raft_entry e[], unsigned k, raft_io_append_cb cb) {
     struct node *n = N(io);
@@ -190,7 +197,7 @@ static int io_append(struct raft_io *io, struct raft_io_append *req, const struc
         log_put(n, n->last_index, json_deep_copy(x));
         json_array_append_new(n->out_entries, x);
     }
-    req->cb = cb; hold(n, 2, req); return 0;
+    req->cb = cb; hold(n, 2, req, (void (*)(void))cb); return 0;
 }
 static int io_truncate(struct raft_io *io, raft_index index) { N(io)->last_index = index - 1; return 0; }
 static int io_snapshot_put(struct raft_io *io, unsigned trailing, struct raft_io_snapshot_put *req, const struct raft_snapshot *s, raft_io_snapshot_put_cb cb) {
@@ -236,7 +243,7 @@ static json_t *cmd_create(json_t *req, struct cmd_error *err) {
     for (int i = 0; i < MAX_NODES; i++) if (!nodes[i].up) { n = &nodes[i]; break; }
     if (!n) return fail(err, "internal", "too many nodes");
     memset(n, 0, sizeof *n);
-    n->id = id; n->up = 1;
+    n->id = id; n->up = 1; n->now = CLOCK_START;
     n->durable = json_incref(json_object_get(req, "storage"));
     n->out_msgs = json_array(); n->out_entries = json_array(); n->log = json_object();
     n->rng = (uint64_t)json_integer_value(json_object_get(cfg, "seed")) * 2654435761ULL + id;
@@ -283,8 +290,9 @@ static json_t *cmd_advance(struct node *n) {
     unsigned k = n->n_held; struct held h[MAX_HELD]; memcpy(h, n->held, k * sizeof *h);
     memmove(n->held, n->held + k, (n->n_held - k) * sizeof *h); n->n_held -= k;
     for (unsigned i = 0; i < k; i++) {
-        if (h[i].kind == 1) { struct raft_io_send *r = h[i].req; r->cb(r, 0); }
-        else { struct raft_io_append *r = h[i].req; r->cb(r, 0); }
+        if (h[i].cb == NULL) continue;
+        if (h[i].kind == 1) ((raft_io_send_cb)h[i].cb)(h[i].req, 0);
+        else ((raft_io_append_cb)h[i].cb)(h[i].req, 0);
     }
     return json_pack("{s:[]}", "conf_states");
 }
@@ -297,7 +305,12 @@ static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, s
     if (!t) return fail(err, "invalid_params", "message without type");
     if (!strcmp(t, "MsgVote") || !strcmp(t, "MsgPreVote")) {
         out->type = RAFT_IO_REQUEST_VOTE;
-        out->request_vote = (struct raft_request_vote){u64(m, "term"), out->server_id, u64(m, "index"), u64(m, "log_term"), false, !strcmp(t, "MsgPreVote")};
+        /* disrupt_leader travels as etcd's transfer context, as msg_json writes it */
+        const char *ctx = json_string_value(json_object_get(m, "context"));
+        size_t cl = 0; char *c = ctx ? b64dec(ctx, &cl) : NULL;
+        bool disrupt = c && cl == 16 && !memcmp(c, "CampaignTransfer", 16);
+        raft_free(c);
+        out->request_vote = (struct raft_request_vote){u64(m, "term"), out->server_id, u64(m, "index"), u64(m, "log_term"), disrupt, !strcmp(t, "MsgPreVote")};
     } else if (!strcmp(t, "MsgVoteResp") || !strcmp(t, "MsgPreVoteResp")) {
         out->type = RAFT_IO_REQUEST_VOTE_RESULT;
         out->request_vote_result.term = u64(m, "term");
@@ -332,12 +345,15 @@ static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, s
 }
 
 static void apply_done(struct raft_apply *req, int status, void *result) { (void)status; (void)result; free(req); }
+static void transfer_done(struct raft_transfer *req) { free(req); }
+/* A refusal of the library is the command's outcome: `rejected`, with the library's error text. */
+static json_t *refused(struct cmd_error *err, int rv) { return fail(err, "rejected", rv == RAFT_NOTLEADER ? "ErrProposalDropped" : raft_strerror(rv)); }
 
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     if (!strcmp(cmd, "hello"))
-        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:[s,s,s,s,s]}", "protocol_version", 1,
+        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:[s,s,s,s,s,s]}", "protocol_version", 1,
                          "implementation", "name", "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
-                         "message_model", "generic", "capabilities", "election", "replication", "prevote", "pre_vote_optional", "check_quorum");
+                         "message_model", "generic", "capabilities", "election", "replication", "prevote", "pre_vote_optional", "check_quorum", "leader_transfer");
     if (!strcmp(cmd, "reset")) { for (int i = 0; i < MAX_NODES; i++) drop(&nodes[i]); return json_object(); }
     if (!strcmp(cmd, "bye")) return json_object();
     if (!strcmp(cmd, "create")) return cmd_create(req, err);
@@ -361,7 +377,16 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
         b.base = b64dec(d ? d : "", &b.len);
         struct raft_apply *r = calloc(1, sizeof *r);
         int rv = raft_apply(&n->raft, r, &b, 1, apply_done);
-        if (rv != 0) { free(r); raft_free(b.base); return fail(err, "rejected", rv == RAFT_NOTLEADER ? "ErrProposalDropped" : raft_strerror(rv)); }
+        if (rv != 0) { free(r); raft_free(b.base); return refused(err, rv); }
+        return json_object();
+    }
+    if (!strcmp(cmd, "transfer_leader")) {
+        /* raft_transfer as it is: it refuses a transfer to the leader itself or to a non-voter
+         * (RAFT_BADID), and a second one while one is pending (RAFT_NOTLEADER), where etcd
+         * ignores the first two and lets a new request replace a pending one. */
+        struct raft_transfer *r = calloc(1, sizeof *r);
+        int rv = raft_transfer(&n->raft, r, u64(req, "to"), transfer_done);
+        if (rv != 0) { free(r); return refused(err, rv); }
         return json_object();
     }
     if (!strcmp(cmd, "ready")) return cmd_ready(n);
@@ -375,7 +400,7 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
             json_array_append_new(s->role == RAFT_VOTER ? voters : learners, js64(s->id));
         }
         return json_pack("{s:{s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:{}}}", "status", "id", js64(n->id), "hard_state", hard_state(n),
-                         "soft_state", soft_state(n), "applied", js64(n->reported), "lead_transferee", js64(0),
+                         "soft_state", soft_state(n), "applied", js64(n->reported), "lead_transferee", js64(n->raft.transfer ? n->raft.transfer->id : 0),
                          "config", "voters", voters, "learners", learners, "progress");
     }
     return fail(err, "unknown_command", cmd);
