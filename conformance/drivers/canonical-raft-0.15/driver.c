@@ -2,7 +2,9 @@
  * message model "generic". The library is callback-based: a raft_io of our own captures every I/O
  * request (send, append, truncate, set_term, set_vote) and holds its completion until the harness
  * sends `advance` (conformance/DRIVER-GUIDE.md §2.1). Time is a fake clock advanced by `tick`.
- * Bootstrap: the harness's snapshot is returned by raft_io.load as the library's own snapshot. */
+ * Bootstrap: the harness's snapshot is returned by raft_io.load as the library's own snapshot.
+ * Option --barrier-on-election: the variant "canonical/raft + host barrier on election", in which
+ * a node that becomes leader appends a barrier at once, as a host application does (README). */
 #include <jansson.h>
 #include <raft.h>
 #include <stddef.h>
@@ -43,8 +45,14 @@ struct node {
     int prev_state; raft_id prev_lead;
     struct held held[MAX_HELD]; unsigned n_held;
     int in_ready;             /* a ready was handed out and not yet advanced */
+    json_t *conf_states;      /* for the next advance: the configurations of the conf-change
+                                 entries handed out as committed_entries */
+    raft_id follow_id; int follow_role; /* second half of an add, due once the add committed */
+    raft_index follow_after;  /* ... and was handed out as applied (the add's index) */
+    raft_term barrier_term;   /* --barrier-on-election: the last term this node led and barriered */
 };
 static struct node nodes[MAX_NODES];
+static int barrier_on_election; /* --barrier-on-election */
 
 /* ---- values ---- */
 static uint64_t u64(json_t *o, const char *k) {
@@ -81,6 +89,44 @@ static json_t *entry_json(raft_term term, raft_index index, const struct raft_en
     return j;
 }
 
+/* Configurations in the protocol's terms: a voter is a voter, a stand-by (replicates, does not
+ * vote) a learner; a spare (neither replicates nor votes) has no etcd counterpart and is in
+ * neither list. */
+static json_t *conf_state_json(const struct raft_configuration *c) {
+    json_t *voters = json_array(), *learners = json_array();
+    for (unsigned i = 0; i < c->n; i++) {
+        const struct raft_server *s = &c->servers[i];
+        if (s->role == RAFT_VOTER) json_array_append_new(voters, js64(s->id));
+        else if (s->role == RAFT_STANDBY) json_array_append_new(learners, js64(s->id));
+    }
+    return json_pack("{s:o,s:o}", "voters", voters, "learners", learners);
+}
+/* Reads canonical/raft's configuration encoding (format 1, as raft_configuration_encode writes
+ * it): a format byte, a 64-bit little-endian server count, then per server a 64-bit
+ * little-endian id, the address with its terminating NUL and a role byte. Our own reader: the
+ * library exports the encoder only. NULL if the bytes are not such a configuration. */
+static json_t *conf_state_of_bytes(const unsigned char *p, size_t len) {
+    size_t at = 0;
+    uint64_t count = 0;
+    if (len < 9 || p[at++] != 1) return NULL;
+    for (int b = 0; b < 8; b++) count |= (uint64_t)p[at++] << (8 * b);
+    struct raft_configuration c; raft_configuration_init(&c);
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t id = 0; size_t end;
+        if (at + 8 > len) break;
+        for (int b = 0; b < 8; b++) id |= (uint64_t)p[at++] << (8 * b);
+        for (end = at; end < len && p[end]; end++) {}
+        if (end + 1 >= len) break;
+        char *addr = strndup((const char *)p + at, end - at);
+        int role = p[end + 1]; at = end + 2;
+        raft_configuration_add(&c, id, addr, role);
+        free(addr);
+    }
+    json_t *j = c.n == count ? conf_state_json(&c) : NULL;
+    raft_configuration_close(&c);
+    return j;
+}
+
 /* ---- raft_io ---- */
 /* raft_init takes io->data for itself: find the node from the io's address instead. */
 static struct node *N(struct raft_io *io) { return (struct node *)(void *)((char *)io - offsetof(struct node, io)); }
@@ -105,7 +151,7 @@ static int io_load(struct raft_io *io, raft_term *term, raft_id *vote, struct ra
         }
         json_array_foreach(json_object_get(cs, "learners"), i, v) {
             uint64_t id = strtoull(json_string_value(v), NULL, 10); char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
-            raft_configuration_add(&sn->configuration, id, addr, RAFT_SPARE);
+            raft_configuration_add(&sn->configuration, id, addr, RAFT_STANDBY);
         }
         sn->configuration_index = sn->index;
         sn->bufs = raft_malloc(sizeof *sn->bufs); sn->n_bufs = 1;
@@ -219,7 +265,7 @@ static struct node *find(raft_id id) { for (int i = 0; i < MAX_NODES; i++) if (n
 static void drop(struct node *n) {
     if (!n->up) return;
     raft_close(&n->raft, NULL);
-    json_decref(n->durable); json_decref(n->out_msgs); json_decref(n->out_entries); json_decref(n->log);
+    json_decref(n->durable); json_decref(n->out_msgs); json_decref(n->out_entries); json_decref(n->log); json_decref(n->conf_states);
     memset(n, 0, sizeof *n);
 }
 
@@ -245,7 +291,7 @@ static json_t *cmd_create(json_t *req, struct cmd_error *err) {
     memset(n, 0, sizeof *n);
     n->id = id; n->up = 1; n->now = CLOCK_START;
     n->durable = json_incref(json_object_get(req, "storage"));
-    n->out_msgs = json_array(); n->out_entries = json_array(); n->log = json_object();
+    n->out_msgs = json_array(); n->out_entries = json_array(); n->log = json_object(); n->conf_states = json_array();
     n->rng = (uint64_t)json_integer_value(json_object_get(cfg, "seed")) * 2654435761ULL + id;
     n->io.version = 1; n->io.data = n;
     n->io.init = io_init; n->io.close = io_close; n->io.load = io_load; n->io.start = io_start;
@@ -278,7 +324,16 @@ static json_t *cmd_ready(struct node *n) {
     json_object_set_new(rd, "entries", n->out_entries); n->out_entries = json_array();
     json_object_set_new(rd, "messages", n->out_msgs); n->out_msgs = json_array();
     json_t *ce = json_array();
-    for (raft_index i = n->reported + 1; i <= applied; i++) { json_t *e = log_get(n, i); if (e) json_array_append(ce, e); }
+    for (raft_index i = n->reported + 1; i <= applied; i++) {
+        json_t *e = log_get(n, i);
+        if (!e) continue;
+        json_array_append(ce, e);
+        if (strcmp(json_string_value(json_object_get(e, "type")), "EntryConfChange")) continue;
+        size_t len; unsigned char *b = b64dec(json_string_value(json_object_get(e, "data")), &len);
+        json_t *cs = conf_state_of_bytes(b, len);
+        raft_free(b);
+        if (cs) json_array_append_new(n->conf_states, json_pack("{s:O,s:o}", "index", json_object_get(e, "index"), "conf_state", cs));
+    }
     n->reported = applied;
     json_object_set_new(rd, "committed_entries", ce);
     json_object_set_new(rd, "must_sync", json_boolean(n->hs_changed || json_array_size(json_object_get(rd, "entries")) > 0));
@@ -294,7 +349,8 @@ static json_t *cmd_advance(struct node *n) {
         if (h[i].kind == 1) ((raft_io_send_cb)h[i].cb)(h[i].req, 0);
         else ((raft_io_append_cb)h[i].cb)(h[i].req, 0);
     }
-    return json_pack("{s:[]}", "conf_states");
+    json_t *cs = n->conf_states; n->conf_states = json_array();
+    return json_pack("{s:o}", "conf_states", cs);
 }
 
 static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, struct cmd_error *err) {
@@ -346,14 +402,85 @@ static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, s
 
 static void apply_done(struct raft_apply *req, int status, void *result) { (void)status; (void)result; free(req); }
 static void transfer_done(struct raft_transfer *req) { free(req); }
+/* A membership change in flight; role >= 0 marks the first half of an add (see cmd_conf_change). */
+struct change { struct raft_change req; struct node *n; raft_id id; int role; };
+static void change_done(struct raft_change *req, int status) {
+    struct change *c = (struct change *)(void *)req;
+    /* the library sets configuration_index to the entry's index before calling back */
+    if (status == 0 && c->role >= 0) { c->n->follow_id = c->id; c->n->follow_role = c->role; c->n->follow_after = c->n->raft.configuration_index; }
+    free(c);
+}
 /* A refusal of the library is the command's outcome: `rejected`, with the library's error text. */
 static json_t *refused(struct cmd_error *err, int rv) { return fail(err, "rejected", rv == RAFT_NOTLEADER ? "ErrProposalDropped" : raft_strerror(rv)); }
 
+/* An etcd v1 conf change as canonical/raft's membership calls (src/client.c):
+ *   RemoveNode        raft_remove: one entry.
+ *   AddNode           a member already: raft_assign(voter), one entry (after the library's
+ *                     catch-up rounds when the node is behind); new: raft_add, which always adds a
+ *                     spare, then raft_assign(voter) once the add committed: two entries.
+ *   AddLearnerNode    the same with the stand-by role (replicates, does not vote).
+ * The library refuses a change while another is uncommitted or a promotion is under way
+ * (RAFT_CANTCHANGE), a duplicate add (RAFT_DUPLICATEID), a role the node has (RAFT_BADROLE) and an
+ * unknown node (RAFT_BADID); each is answered rejected, where etcd appends the change and applies
+ * it as a no-op. */
+static json_t *cmd_conf_change(struct node *n, json_t *cc, struct cmd_error *err) {
+    /* A v2 change with a single simple change is applied by etcd as that v1 change. */
+    json_t *one = cc;
+    if (json_integer_value(json_object_get(cc, "version")) == 2) {
+        json_t *changes = json_object_get(cc, "changes");
+        const char *tr = json_string_value(json_object_get(cc, "transition"));
+        if (json_array_size(changes) != 1 || (tr && strcmp(tr, "auto")))
+            return fail(err, "unsupported", "canonical/raft changes one server per entry and has no joint consensus: only single v1-like changes are mapped");
+        one = json_array_get(changes, 0);
+    }
+    const char *type = json_string_value(json_object_get(one, "type"));
+    raft_id id = u64(one, "node_id");
+    int add_voter = type && !strcmp(type, "ConfChangeAddNode"), add_learner = type && !strcmp(type, "ConfChangeAddLearnerNode");
+    int remove = type && !strcmp(type, "ConfChangeRemoveNode");
+    if (!add_voter && !add_learner && !remove) return fail(err, "unsupported", "canonical/raft has no counterpart of this conf change type");
+    int member = 0;
+    for (unsigned i = 0; i < n->raft.configuration.n; i++) member |= n->raft.configuration.servers[i].id == id;
+    struct change *c = calloc(1, sizeof *c); c->n = n; c->role = -1;
+    int rv;
+    if (remove) rv = raft_remove(&n->raft, &c->req, id, change_done);
+    else if (member) rv = raft_assign(&n->raft, &c->req, id, add_voter ? RAFT_VOTER : RAFT_STANDBY, change_done);
+    else {
+        char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
+        c->id = id; c->role = add_voter ? RAFT_VOTER : RAFT_STANDBY;
+        rv = raft_add(&n->raft, &c->req, id, addr, change_done);
+    }
+    if (rv != 0) { free(c); return refused(err, rv); }
+    return json_object();
+}
+static void barrier_done(struct raft_barrier *req, int status) { (void)status; free(req); }
+/* --barrier-on-election: the host application's barrier, as dqlite makes one before it serves
+ * as leader: a node that leads a term it has not barriered yet appends one at once (raft_barrier,
+ * an entry of the new term), inside the protocol call in which it became leader. */
+static void barrier_if_new_leader(struct node *n) {
+    if (!barrier_on_election || !n->up || raft_state(&n->raft) != RAFT_LEADER || n->barrier_term == n->raft.current_term) return;
+    n->barrier_term = n->raft.current_term;
+    struct raft_barrier *b = calloc(1, sizeof *b);
+    if (raft_barrier(&n->raft, b, barrier_done) != 0) free(b);
+}
+/* The second half of an add, as a host application would make it: called after each command,
+ * once the add's callback has reported it committed and the harness was handed the add as
+ * applied (a leader appends a configuration entry only when the earlier one is applied). */
+static void follow_up(struct node *n) {
+    if (!n->up || n->follow_id == 0 || n->reported < n->follow_after) return;
+    raft_id id = n->follow_id; n->follow_id = 0;
+    struct change *c = calloc(1, sizeof *c); c->n = n; c->role = -1;
+    if (raft_assign(&n->raft, &c->req, id, n->follow_role, change_done) != 0) free(c);
+}
+
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
-    if (!strcmp(cmd, "hello"))
-        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:[s,s,s,s,s,s]}", "protocol_version", 1,
-                         "implementation", "name", "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
-                         "message_model", "generic", "capabilities", "election", "replication", "prevote", "pre_vote_optional", "check_quorum", "leader_transfer");
+    if (!strcmp(cmd, "hello")) {
+        json_t *caps = json_pack("[s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
+                                 "leader_transfer", "conf_change_v1", "learners");
+        if (barrier_on_election) json_array_append_new(caps, json_string("empty_entry_on_election"));
+        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:o}", "protocol_version", 1,
+                         "implementation", "name", barrier_on_election ? "canonical/raft + host barrier on election" : "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
+                         "message_model", "generic", "capabilities", caps);
+    }
     if (!strcmp(cmd, "reset")) { for (int i = 0; i < MAX_NODES; i++) drop(&nodes[i]); return json_object(); }
     if (!strcmp(cmd, "bye")) return json_object();
     if (!strcmp(cmd, "create")) return cmd_create(req, err);
@@ -389,24 +516,26 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
         if (rv != 0) { free(r); return refused(err, rv); }
         return json_object();
     }
+    if (!strcmp(cmd, "propose_conf_change")) return cmd_conf_change(n, json_object_get(req, "cc"), err);
     if (!strcmp(cmd, "ready")) return cmd_ready(n);
     if (!strcmp(cmd, "advance")) return cmd_advance(n);
     if (!strcmp(cmd, "status")) {
         /* applied: what the harness was handed as committed_entries. The library applies during
          * advance (or step) already, but those entries reach the harness in the next ready. */
-        json_t *voters = json_array(), *learners = json_array();
-        for (unsigned i = 0; i < n->raft.configuration.n; i++) {
-            struct raft_server *s = &n->raft.configuration.servers[i];
-            json_array_append_new(s->role == RAFT_VOTER ? voters : learners, js64(s->id));
-        }
-        return json_pack("{s:{s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:{}}}", "status", "id", js64(n->id), "hard_state", hard_state(n),
+        /* config: the library's current configuration, which it adopts when the entry is
+         * appended (committed or not) */
+        return json_pack("{s:{s:o,s:o,s:o,s:o,s:o,s:o,s:{}}}", "status", "id", js64(n->id), "hard_state", hard_state(n),
                          "soft_state", soft_state(n), "applied", js64(n->reported), "lead_transferee", js64(n->raft.transfer ? n->raft.transfer->id : 0),
-                         "config", "voters", voters, "learners", learners, "progress");
+                         "config", conf_state_json(&n->raft.configuration), "progress");
     }
     return fail(err, "unknown_command", cmd);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--barrier-on-election")) barrier_on_election = 1;
+        else { fprintf(stderr, "canonical-raft-0.15-driver: unknown option %s (the only one is --barrier-on-election)\n", argv[i]); return 2; }
+    }
     char *line = NULL; size_t cap = 0; ssize_t len;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     while ((len = getline(&line, &cap, stdin)) > 0) {
@@ -415,6 +544,7 @@ int main(void) {
         json_t *id = json_object_get(req, "id"); const char *cmd = json_string_value(json_object_get(req, "cmd"));
         struct cmd_error err = {0};
         json_t *result = cmd ? dispatch(cmd, req, &err) : fail(&err, "invalid_params", "no cmd");
+        for (int i = 0; i < MAX_NODES; i++) { barrier_if_new_leader(&nodes[i]); follow_up(&nodes[i]); }
         json_t *resp = result ? json_pack("{s:O,s:b,s:o}", "id", id, "ok", 1, "result", result)
                               : json_pack("{s:O,s:b,s:{s:s,s:s}}", "id", id, "ok", 0, "error", "code", err.code, "message", err.message);
         char *out = json_dumps(resp, JSON_COMPACT);
