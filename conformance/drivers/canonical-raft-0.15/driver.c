@@ -472,6 +472,15 @@ static void follow_up(struct node *n) {
     if (raft_assign(&n->raft, &c->req, id, n->follow_role, change_done) != 0) free(c);
 }
 
+/* A node the library made unavailable cannot go on; it has no etcd role. The command that found it
+ * so is answered rejected with the library's words; for advance that halts the node
+ * (spec/protocol.md §6.3: the harness then crashes it, and a restart loads its durable state). */
+static json_t *shut_down(struct node *n, struct cmd_error *err) {
+    const char *why = raft_errmsg(&n->raft);
+    char m[240]; snprintf(m, sizeof m, "canonical/raft shut the node down (RAFT_UNAVAILABLE)%s%s", why && *why ? ": " : "", why ? why : "");
+    return fail(err, "rejected", m);
+}
+
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     if (!strcmp(cmd, "hello")) {
         json_t *caps = json_pack("[s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
@@ -497,6 +506,10 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
         struct raft_message m;
         if (!decode_msg(n, json_object_get(req, "msg"), &m, err)) return NULL;
         n->recv_cb(&n->io, &m);
+        /* The library gives up on a node when handling a message fails (recvCb: convertToUnavailable),
+         * e.g. an append whose previous entry conflicts with a committed one (RAFT_SHUTDOWN): the
+         * message is refused, and the next advance halts the node (see shut_down). */
+        if (raft_state(&n->raft) == RAFT_UNAVAILABLE) return shut_down(n, err);
         return json_object();
     }
     if (!strcmp(cmd, "propose")) {
@@ -518,7 +531,12 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     }
     if (!strcmp(cmd, "propose_conf_change")) return cmd_conf_change(n, json_object_get(req, "cc"), err);
     if (!strcmp(cmd, "ready")) return cmd_ready(n);
-    if (!strcmp(cmd, "advance")) return cmd_advance(n);
+    if (!strcmp(cmd, "advance")) {
+        json_t *r = cmd_advance(n);
+        if (raft_state(&n->raft) != RAFT_UNAVAILABLE) return r;
+        json_decref(r);
+        return shut_down(n, err);
+    }
     if (!strcmp(cmd, "status")) {
         /* applied: what the harness was handed as committed_entries. The library applies during
          * advance (or step) already, but those entries reach the harness in the next ready. */
