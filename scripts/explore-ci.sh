@@ -47,7 +47,10 @@ while [ $# -gt 0 ]; do
   driver="$1"
   baseline="$2"
   shift 2
-  explore "$(basename "${driver%% *}")" -- "$DRIVER_RUNS" --driver "$driver" --baseline "$baseline"
+  # A driver command with options (a variant of the same binary) gets them in its name.
+  name="$(basename "${driver%% *}")"
+  if [ "$driver" != "${driver%% *}" ]; then name="$name$(printf '%s' "${driver#* }" | tr -c 'A-Za-z0-9.-' '_')"; fi
+  explore "$name" -- "$DRIVER_RUNS" --driver "$driver" --baseline "$baseline"
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then

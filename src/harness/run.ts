@@ -148,7 +148,7 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
         for (const id of targets) if (env.node(id).up) env.touched.add(id);
         await env.refreshStatus();
         if (!asserts) return;
-        checkProblems = targets.flatMap((id) => evaluateCheck(a, nodeView(env.node(id))));
+        checkProblems = targets.flatMap((id) => evaluateCheck(a, nodeView(env.node(id)), { confChangePayloads: info.messageModel === "etcd" }));
       };
       let outcome: (() => boolean) | undefined;
       try {

@@ -81,3 +81,18 @@ describe("validation of the check and transfer extensions", () => {
     ]);
   });
 });
+
+describe("check: conf-change payloads", () => {
+  const log = [{ term: 1, index: 3 }, { term: 1, index: 4, type: "EntryConfChange", conf_change: "<undecodable>" }];
+  const want = { node: 1, log: [{ index: 3 }, { index: 4, type: "EntryConfChange", conf_change: "v3" }] };
+
+  test("under the etcd model a conf-change entry's payload is compared", () => {
+    expect(evaluateCheck(want, leader({ log }))).toHaveLength(1);
+  });
+
+  test("under the generic model only its type, term and index are", () => {
+    expect(evaluateCheck(want, leader({ log }), { confChangePayloads: false })).toEqual([]);
+    expect(evaluateCheck({ node: 1, log: [{ index: 3 }, { index: 4, type: "EntryConfChangeV2", conf_change: "v3" }] }, leader({ log }), { confChangePayloads: false })).toHaveLength(1);
+    expect(evaluateCheck({ node: 1, log: [{ index: 3 }, { index: 5, type: "EntryConfChange", conf_change: "v3" }] }, leader({ log }), { confChangePayloads: false })).toHaveLength(1);
+  });
+});

@@ -2,7 +2,9 @@
  * message model "generic". The library is callback-based: a raft_io of our own captures every I/O
  * request (send, append, truncate, set_term, set_vote) and holds its completion until the harness
  * sends `advance` (conformance/DRIVER-GUIDE.md §2.1). Time is a fake clock advanced by `tick`.
- * Bootstrap: the harness's snapshot is returned by raft_io.load as the library's own snapshot. */
+ * Bootstrap: the harness's snapshot is returned by raft_io.load as the library's own snapshot.
+ * Option --barrier-on-election: the variant "canonical/raft + host barrier on election", in which
+ * a node that becomes leader appends a barrier at once, as a host application does (README). */
 #include <jansson.h>
 #include <raft.h>
 #include <stddef.h>
@@ -14,8 +16,15 @@
 #define MAX_NODES 16
 #define MAX_HELD 4096
 #define QUANTUM 100 /* ms of fake time per tick */
+/* The fake clock of a new node starts here, not at 0: libuv's clock (uv_now, the library's own
+ * io->time) counts from an arbitrary point long past, and the library compares times with
+ * "now - last_send >= heartbeat_timeout" where last_send starts at 0, so at a clock of 0 a new
+ * leader would hold back its first heartbeat (progressShouldReplicate, src/progress.c). */
+#define CLOCK_START 1000000
 
-struct held { int kind; void *req; };  /* 1 = send, 2 = append */
+/* 1 = send, 2 = append. The callback is kept here: the library sends TimeoutNow with none, from a
+ * raft_transfer that may be gone by the time advance completes the send. */
+struct held { int kind; void *req; void (*cb)(void); };
 struct node {
     raft_id id;
     int up;
@@ -36,8 +45,14 @@ struct node {
     int prev_state; raft_id prev_lead;
     struct held held[MAX_HELD]; unsigned n_held;
     int in_ready;             /* a ready was handed out and not yet advanced */
+    json_t *conf_states;      /* for the next advance: the configurations of the conf-change
+                                 entries handed out as committed_entries */
+    raft_id follow_id; int follow_role; /* second half of an add, due once the add committed */
+    raft_index follow_after;  /* ... and was handed out as applied (the add's index) */
+    raft_term barrier_term;   /* --barrier-on-election: the last term this node led and barriered */
 };
 static struct node nodes[MAX_NODES];
+static int barrier_on_election; /* --barrier-on-election */
 
 /* ---- values ---- */
 static uint64_t u64(json_t *o, const char *k) {
@@ -74,6 +89,44 @@ static json_t *entry_json(raft_term term, raft_index index, const struct raft_en
     return j;
 }
 
+/* Configurations in the protocol's terms: a voter is a voter, a stand-by (replicates, does not
+ * vote) a learner; a spare (neither replicates nor votes) has no etcd counterpart and is in
+ * neither list. */
+static json_t *conf_state_json(const struct raft_configuration *c) {
+    json_t *voters = json_array(), *learners = json_array();
+    for (unsigned i = 0; i < c->n; i++) {
+        const struct raft_server *s = &c->servers[i];
+        if (s->role == RAFT_VOTER) json_array_append_new(voters, js64(s->id));
+        else if (s->role == RAFT_STANDBY) json_array_append_new(learners, js64(s->id));
+    }
+    return json_pack("{s:o,s:o}", "voters", voters, "learners", learners);
+}
+/* Reads canonical/raft's configuration encoding (format 1, as raft_configuration_encode writes
+ * it): a format byte, a 64-bit little-endian server count, then per server a 64-bit
+ * little-endian id, the address with its terminating NUL and a role byte. Our own reader: the
+ * library exports the encoder only. NULL if the bytes are not such a configuration. */
+static json_t *conf_state_of_bytes(const unsigned char *p, size_t len) {
+    size_t at = 0;
+    uint64_t count = 0;
+    if (len < 9 || p[at++] != 1) return NULL;
+    for (int b = 0; b < 8; b++) count |= (uint64_t)p[at++] << (8 * b);
+    struct raft_configuration c; raft_configuration_init(&c);
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t id = 0; size_t end;
+        if (at + 8 > len) break;
+        for (int b = 0; b < 8; b++) id |= (uint64_t)p[at++] << (8 * b);
+        for (end = at; end < len && p[end]; end++) {}
+        if (end + 1 >= len) break;
+        char *addr = strndup((const char *)p + at, end - at);
+        int role = p[end + 1]; at = end + 2;
+        raft_configuration_add(&c, id, addr, role);
+        free(addr);
+    }
+    json_t *j = c.n == count ? conf_state_json(&c) : NULL;
+    raft_configuration_close(&c);
+    return j;
+}
+
 /* ---- raft_io ---- */
 /* raft_init takes io->data for itself: find the node from the io's address instead. */
 static struct node *N(struct raft_io *io) { return (struct node *)(void *)((char *)io - offsetof(struct node, io)); }
@@ -98,7 +151,7 @@ static int io_load(struct raft_io *io, raft_term *term, raft_id *vote, struct ra
         }
         json_array_foreach(json_object_get(cs, "learners"), i, v) {
             uint64_t id = strtoull(json_string_value(v), NULL, 10); char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
-            raft_configuration_add(&sn->configuration, id, addr, RAFT_SPARE);
+            raft_configuration_add(&sn->configuration, id, addr, RAFT_STANDBY);
         }
         sn->configuration_index = sn->index;
         sn->bufs = raft_malloc(sizeof *sn->bufs); sn->n_bufs = 1;
@@ -140,7 +193,7 @@ static int io_bootstrap(struct raft_io *io, const struct raft_configuration *c) 
 static int io_recover(struct raft_io *io, const struct raft_configuration *c) { (void)io; (void)c; return RAFT_NOTFOUND; }
 static int io_set_term(struct raft_io *io, raft_term t) { struct node *n = N(io); n->term = t; n->vote = 0; n->hs_changed = 1; return 0; }
 static int io_set_vote(struct raft_io *io, raft_id v) { struct node *n = N(io); n->vote = v; n->hs_changed = 1; return 0; }
-static void hold(struct node *n, int kind, void *req) { if (n->n_held < MAX_HELD) n->held[n->n_held++] = (struct held){kind, req}; }
+static void hold(struct node *n, int kind, void *req, void (*cb)(void)) { if (n->n_held < MAX_HELD) n->held[n->n_held++] = (struct held){kind, req, cb}; }
 static json_t *msg_json(struct node *n, const struct raft_message *m) {
     json_t *j = json_pack("{s:o,s:o}", "from", js64(n->id), "to", js64(m->server_id));
     switch (m->type) {
@@ -181,7 +234,7 @@ static json_t *msg_json(struct node *n, const struct raft_message *m) {
     return j;
 }
 static int io_send(struct raft_io *io, struct raft_io_send *req, const struct raft_message *m, raft_io_send_cb cb) {
-    struct node *n = N(io); json_array_append_new(n->out_msgs, msg_json(n, m)); req->cb = cb; hold(n, 1, req); return 0;
+    struct node *n = N(io); json_array_append_new(n->out_msgs, msg_json(n, m)); req->cb = cb; hold(n, 1, req, (void (*)(void))cb); return 0;
 }
 static int io_append(struct raft_io *io, struct raft_io_append *req, const struct raft_entry e[], unsigned k, raft_io_append_cb cb) {
     struct node *n = N(io);
@@ -190,7 +243,7 @@ static int io_append(struct raft_io *io, struct raft_io_append *req, const struc
         log_put(n, n->last_index, json_deep_copy(x));
         json_array_append_new(n->out_entries, x);
     }
-    req->cb = cb; hold(n, 2, req); return 0;
+    req->cb = cb; hold(n, 2, req, (void (*)(void))cb); return 0;
 }
 static int io_truncate(struct raft_io *io, raft_index index) { N(io)->last_index = index - 1; return 0; }
 static int io_snapshot_put(struct raft_io *io, unsigned trailing, struct raft_io_snapshot_put *req, const struct raft_snapshot *s, raft_io_snapshot_put_cb cb) {
@@ -212,7 +265,7 @@ static struct node *find(raft_id id) { for (int i = 0; i < MAX_NODES; i++) if (n
 static void drop(struct node *n) {
     if (!n->up) return;
     raft_close(&n->raft, NULL);
-    json_decref(n->durable); json_decref(n->out_msgs); json_decref(n->out_entries); json_decref(n->log);
+    json_decref(n->durable); json_decref(n->out_msgs); json_decref(n->out_entries); json_decref(n->log); json_decref(n->conf_states);
     memset(n, 0, sizeof *n);
 }
 
@@ -236,9 +289,9 @@ static json_t *cmd_create(json_t *req, struct cmd_error *err) {
     for (int i = 0; i < MAX_NODES; i++) if (!nodes[i].up) { n = &nodes[i]; break; }
     if (!n) return fail(err, "internal", "too many nodes");
     memset(n, 0, sizeof *n);
-    n->id = id; n->up = 1;
+    n->id = id; n->up = 1; n->now = CLOCK_START;
     n->durable = json_incref(json_object_get(req, "storage"));
-    n->out_msgs = json_array(); n->out_entries = json_array(); n->log = json_object();
+    n->out_msgs = json_array(); n->out_entries = json_array(); n->log = json_object(); n->conf_states = json_array();
     n->rng = (uint64_t)json_integer_value(json_object_get(cfg, "seed")) * 2654435761ULL + id;
     n->io.version = 1; n->io.data = n;
     n->io.init = io_init; n->io.close = io_close; n->io.load = io_load; n->io.start = io_start;
@@ -271,7 +324,16 @@ static json_t *cmd_ready(struct node *n) {
     json_object_set_new(rd, "entries", n->out_entries); n->out_entries = json_array();
     json_object_set_new(rd, "messages", n->out_msgs); n->out_msgs = json_array();
     json_t *ce = json_array();
-    for (raft_index i = n->reported + 1; i <= applied; i++) { json_t *e = log_get(n, i); if (e) json_array_append(ce, e); }
+    for (raft_index i = n->reported + 1; i <= applied; i++) {
+        json_t *e = log_get(n, i);
+        if (!e) continue;
+        json_array_append(ce, e);
+        if (strcmp(json_string_value(json_object_get(e, "type")), "EntryConfChange")) continue;
+        size_t len; unsigned char *b = b64dec(json_string_value(json_object_get(e, "data")), &len);
+        json_t *cs = conf_state_of_bytes(b, len);
+        raft_free(b);
+        if (cs) json_array_append_new(n->conf_states, json_pack("{s:O,s:o}", "index", json_object_get(e, "index"), "conf_state", cs));
+    }
     n->reported = applied;
     json_object_set_new(rd, "committed_entries", ce);
     json_object_set_new(rd, "must_sync", json_boolean(n->hs_changed || json_array_size(json_object_get(rd, "entries")) > 0));
@@ -283,10 +345,12 @@ static json_t *cmd_advance(struct node *n) {
     unsigned k = n->n_held; struct held h[MAX_HELD]; memcpy(h, n->held, k * sizeof *h);
     memmove(n->held, n->held + k, (n->n_held - k) * sizeof *h); n->n_held -= k;
     for (unsigned i = 0; i < k; i++) {
-        if (h[i].kind == 1) { struct raft_io_send *r = h[i].req; r->cb(r, 0); }
-        else { struct raft_io_append *r = h[i].req; r->cb(r, 0); }
+        if (h[i].cb == NULL) continue;
+        if (h[i].kind == 1) ((raft_io_send_cb)h[i].cb)(h[i].req, 0);
+        else ((raft_io_append_cb)h[i].cb)(h[i].req, 0);
     }
-    return json_pack("{s:[]}", "conf_states");
+    json_t *cs = n->conf_states; n->conf_states = json_array();
+    return json_pack("{s:o}", "conf_states", cs);
 }
 
 static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, struct cmd_error *err) {
@@ -297,7 +361,12 @@ static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, s
     if (!t) return fail(err, "invalid_params", "message without type");
     if (!strcmp(t, "MsgVote") || !strcmp(t, "MsgPreVote")) {
         out->type = RAFT_IO_REQUEST_VOTE;
-        out->request_vote = (struct raft_request_vote){u64(m, "term"), out->server_id, u64(m, "index"), u64(m, "log_term"), false, !strcmp(t, "MsgPreVote")};
+        /* disrupt_leader travels as etcd's transfer context, as msg_json writes it */
+        const char *ctx = json_string_value(json_object_get(m, "context"));
+        size_t cl = 0; char *c = ctx ? b64dec(ctx, &cl) : NULL;
+        bool disrupt = c && cl == 16 && !memcmp(c, "CampaignTransfer", 16);
+        raft_free(c);
+        out->request_vote = (struct raft_request_vote){u64(m, "term"), out->server_id, u64(m, "index"), u64(m, "log_term"), disrupt, !strcmp(t, "MsgPreVote")};
     } else if (!strcmp(t, "MsgVoteResp") || !strcmp(t, "MsgPreVoteResp")) {
         out->type = RAFT_IO_REQUEST_VOTE_RESULT;
         out->request_vote_result.term = u64(m, "term");
@@ -332,12 +401,95 @@ static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, s
 }
 
 static void apply_done(struct raft_apply *req, int status, void *result) { (void)status; (void)result; free(req); }
+static void transfer_done(struct raft_transfer *req) { free(req); }
+/* A membership change in flight; role >= 0 marks the first half of an add (see cmd_conf_change). */
+struct change { struct raft_change req; struct node *n; raft_id id; int role; };
+static void change_done(struct raft_change *req, int status) {
+    struct change *c = (struct change *)(void *)req;
+    /* the library sets configuration_index to the entry's index before calling back */
+    if (status == 0 && c->role >= 0) { c->n->follow_id = c->id; c->n->follow_role = c->role; c->n->follow_after = c->n->raft.configuration_index; }
+    free(c);
+}
+/* A refusal of the library is the command's outcome: `rejected`, with the library's error text. */
+static json_t *refused(struct cmd_error *err, int rv) { return fail(err, "rejected", rv == RAFT_NOTLEADER ? "ErrProposalDropped" : raft_strerror(rv)); }
+
+/* An etcd v1 conf change as canonical/raft's membership calls (src/client.c):
+ *   RemoveNode        raft_remove: one entry.
+ *   AddNode           a member already: raft_assign(voter), one entry (after the library's
+ *                     catch-up rounds when the node is behind); new: raft_add, which always adds a
+ *                     spare, then raft_assign(voter) once the add committed: two entries.
+ *   AddLearnerNode    the same with the stand-by role (replicates, does not vote).
+ * The library refuses a change while another is uncommitted or a promotion is under way
+ * (RAFT_CANTCHANGE), a duplicate add (RAFT_DUPLICATEID), a role the node has (RAFT_BADROLE) and an
+ * unknown node (RAFT_BADID); each is answered rejected, where etcd appends the change and applies
+ * it as a no-op. */
+static json_t *cmd_conf_change(struct node *n, json_t *cc, struct cmd_error *err) {
+    /* A v2 change with a single simple change is applied by etcd as that v1 change. */
+    json_t *one = cc;
+    if (json_integer_value(json_object_get(cc, "version")) == 2) {
+        json_t *changes = json_object_get(cc, "changes");
+        const char *tr = json_string_value(json_object_get(cc, "transition"));
+        if (json_array_size(changes) != 1 || (tr && strcmp(tr, "auto")))
+            return fail(err, "unsupported", "canonical/raft changes one server per entry and has no joint consensus: only single v1-like changes are mapped");
+        one = json_array_get(changes, 0);
+    }
+    const char *type = json_string_value(json_object_get(one, "type"));
+    raft_id id = u64(one, "node_id");
+    int add_voter = type && !strcmp(type, "ConfChangeAddNode"), add_learner = type && !strcmp(type, "ConfChangeAddLearnerNode");
+    int remove = type && !strcmp(type, "ConfChangeRemoveNode");
+    if (!add_voter && !add_learner && !remove) return fail(err, "unsupported", "canonical/raft has no counterpart of this conf change type");
+    int member = 0;
+    for (unsigned i = 0; i < n->raft.configuration.n; i++) member |= n->raft.configuration.servers[i].id == id;
+    struct change *c = calloc(1, sizeof *c); c->n = n; c->role = -1;
+    int rv;
+    if (remove) rv = raft_remove(&n->raft, &c->req, id, change_done);
+    else if (member) rv = raft_assign(&n->raft, &c->req, id, add_voter ? RAFT_VOTER : RAFT_STANDBY, change_done);
+    else {
+        char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
+        c->id = id; c->role = add_voter ? RAFT_VOTER : RAFT_STANDBY;
+        rv = raft_add(&n->raft, &c->req, id, addr, change_done);
+    }
+    if (rv != 0) { free(c); return refused(err, rv); }
+    return json_object();
+}
+static void barrier_done(struct raft_barrier *req, int status) { (void)status; free(req); }
+/* --barrier-on-election: the host application's barrier, as dqlite makes one before it serves
+ * as leader: a node that leads a term it has not barriered yet appends one at once (raft_barrier,
+ * an entry of the new term), inside the protocol call in which it became leader. */
+static void barrier_if_new_leader(struct node *n) {
+    if (!barrier_on_election || !n->up || raft_state(&n->raft) != RAFT_LEADER || n->barrier_term == n->raft.current_term) return;
+    n->barrier_term = n->raft.current_term;
+    struct raft_barrier *b = calloc(1, sizeof *b);
+    if (raft_barrier(&n->raft, b, barrier_done) != 0) free(b);
+}
+/* The second half of an add, as a host application would make it: called after each command,
+ * once the add's callback has reported it committed and the harness was handed the add as
+ * applied (a leader appends a configuration entry only when the earlier one is applied). */
+static void follow_up(struct node *n) {
+    if (!n->up || n->follow_id == 0 || n->reported < n->follow_after) return;
+    raft_id id = n->follow_id; n->follow_id = 0;
+    struct change *c = calloc(1, sizeof *c); c->n = n; c->role = -1;
+    if (raft_assign(&n->raft, &c->req, id, n->follow_role, change_done) != 0) free(c);
+}
+
+/* A node the library made unavailable cannot go on; it has no etcd role. The command that found it
+ * so is answered rejected with the library's words; for advance that halts the node
+ * (spec/protocol.md §6.3: the harness then crashes it, and a restart loads its durable state). */
+static json_t *shut_down(struct node *n, struct cmd_error *err) {
+    const char *why = raft_errmsg(&n->raft);
+    char m[240]; snprintf(m, sizeof m, "canonical/raft shut the node down (RAFT_UNAVAILABLE)%s%s", why && *why ? ": " : "", why ? why : "");
+    return fail(err, "rejected", m);
+}
 
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
-    if (!strcmp(cmd, "hello"))
-        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:[s,s,s,s,s]}", "protocol_version", 1,
-                         "implementation", "name", "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
-                         "message_model", "generic", "capabilities", "election", "replication", "prevote", "pre_vote_optional", "check_quorum");
+    if (!strcmp(cmd, "hello")) {
+        json_t *caps = json_pack("[s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
+                                 "leader_transfer", "conf_change_v1", "learners");
+        if (barrier_on_election) json_array_append_new(caps, json_string("empty_entry_on_election"));
+        return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:o}", "protocol_version", 1,
+                         "implementation", "name", barrier_on_election ? "canonical/raft + host barrier on election" : "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
+                         "message_model", "generic", "capabilities", caps);
+    }
     if (!strcmp(cmd, "reset")) { for (int i = 0; i < MAX_NODES; i++) drop(&nodes[i]); return json_object(); }
     if (!strcmp(cmd, "bye")) return json_object();
     if (!strcmp(cmd, "create")) return cmd_create(req, err);
@@ -354,6 +506,10 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
         struct raft_message m;
         if (!decode_msg(n, json_object_get(req, "msg"), &m, err)) return NULL;
         n->recv_cb(&n->io, &m);
+        /* The library gives up on a node when handling a message fails (recvCb: convertToUnavailable),
+         * e.g. an append whose previous entry conflicts with a committed one (RAFT_SHUTDOWN): the
+         * message is refused, and the next advance halts the node (see shut_down). */
+        if (raft_state(&n->raft) == RAFT_UNAVAILABLE) return shut_down(n, err);
         return json_object();
     }
     if (!strcmp(cmd, "propose")) {
@@ -361,27 +517,43 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
         b.base = b64dec(d ? d : "", &b.len);
         struct raft_apply *r = calloc(1, sizeof *r);
         int rv = raft_apply(&n->raft, r, &b, 1, apply_done);
-        if (rv != 0) { free(r); raft_free(b.base); return fail(err, "rejected", rv == RAFT_NOTLEADER ? "ErrProposalDropped" : raft_strerror(rv)); }
+        if (rv != 0) { free(r); raft_free(b.base); return refused(err, rv); }
         return json_object();
     }
+    if (!strcmp(cmd, "transfer_leader")) {
+        /* raft_transfer as it is: it refuses a transfer to the leader itself or to a non-voter
+         * (RAFT_BADID), and a second one while one is pending (RAFT_NOTLEADER), where etcd
+         * ignores the first two and lets a new request replace a pending one. */
+        struct raft_transfer *r = calloc(1, sizeof *r);
+        int rv = raft_transfer(&n->raft, r, u64(req, "to"), transfer_done);
+        if (rv != 0) { free(r); return refused(err, rv); }
+        return json_object();
+    }
+    if (!strcmp(cmd, "propose_conf_change")) return cmd_conf_change(n, json_object_get(req, "cc"), err);
     if (!strcmp(cmd, "ready")) return cmd_ready(n);
-    if (!strcmp(cmd, "advance")) return cmd_advance(n);
+    if (!strcmp(cmd, "advance")) {
+        json_t *r = cmd_advance(n);
+        if (raft_state(&n->raft) != RAFT_UNAVAILABLE) return r;
+        json_decref(r);
+        return shut_down(n, err);
+    }
     if (!strcmp(cmd, "status")) {
         /* applied: what the harness was handed as committed_entries. The library applies during
          * advance (or step) already, but those entries reach the harness in the next ready. */
-        json_t *voters = json_array(), *learners = json_array();
-        for (unsigned i = 0; i < n->raft.configuration.n; i++) {
-            struct raft_server *s = &n->raft.configuration.servers[i];
-            json_array_append_new(s->role == RAFT_VOTER ? voters : learners, js64(s->id));
-        }
-        return json_pack("{s:{s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:{}}}", "status", "id", js64(n->id), "hard_state", hard_state(n),
-                         "soft_state", soft_state(n), "applied", js64(n->reported), "lead_transferee", js64(0),
-                         "config", "voters", voters, "learners", learners, "progress");
+        /* config: the library's current configuration, which it adopts when the entry is
+         * appended (committed or not) */
+        return json_pack("{s:{s:o,s:o,s:o,s:o,s:o,s:o,s:{}}}", "status", "id", js64(n->id), "hard_state", hard_state(n),
+                         "soft_state", soft_state(n), "applied", js64(n->reported), "lead_transferee", js64(n->raft.transfer ? n->raft.transfer->id : 0),
+                         "config", conf_state_json(&n->raft.configuration), "progress");
     }
     return fail(err, "unknown_command", cmd);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--barrier-on-election")) barrier_on_election = 1;
+        else { fprintf(stderr, "canonical-raft-0.15-driver: unknown option %s (the only one is --barrier-on-election)\n", argv[i]); return 2; }
+    }
     char *line = NULL; size_t cap = 0; ssize_t len;
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     while ((len = getline(&line, &cap, stdin)) > 0) {
@@ -390,6 +562,7 @@ int main(void) {
         json_t *id = json_object_get(req, "id"); const char *cmd = json_string_value(json_object_get(req, "cmd"));
         struct cmd_error err = {0};
         json_t *result = cmd ? dispatch(cmd, req, &err) : fail(&err, "invalid_params", "no cmd");
+        for (int i = 0; i < MAX_NODES; i++) { barrier_if_new_leader(&nodes[i]); follow_up(&nodes[i]); }
         json_t *resp = result ? json_pack("{s:O,s:b,s:o}", "id", id, "ok", 1, "result", result)
                               : json_pack("{s:O,s:b,s:{s:s,s:s}}", "id", id, "ok", 0, "error", "code", err.code, "message", err.message);
         char *out = json_dumps(resp, JSON_COMPACT);
