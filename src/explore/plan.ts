@@ -158,7 +158,7 @@ export function stepsFor(s: Schedule, op: Op, k: number, view: ClusterView): Pla
       const id = up(op.node);
       const changes = confChanges(s, op.changes);
       if (id === undefined || changes === "") return [];
-      return [{ kind: "propose-conf-change", args: { node: id, changes, ...(op.explicit ? { transition: "explicit" } : {}) } }];
+      return [{ kind: "propose-conf-change", args: { node: id, changes, ...(op.v1 === true ? { v1: true } : {}), ...(op.explicit ? { transition: "explicit" } : {}) } }];
     }
     case "leave-joint": {
       const id = up(op.node);

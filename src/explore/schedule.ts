@@ -29,7 +29,7 @@ export type Op =
   | { readonly op: "restart"; readonly node: number }
   | { readonly op: "append-thread"; readonly node: number }
   | { readonly op: "apply-thread"; readonly node: number }
-  | { readonly op: "conf-change"; readonly node: number; readonly changes: readonly ConfOp[]; readonly explicit: boolean }
+  | { readonly op: "conf-change"; readonly node: number; readonly changes: readonly ConfOp[]; readonly explicit: boolean; readonly v1?: boolean }
   | { readonly op: "leave-joint"; readonly node: number }
   | { readonly op: "read-index"; readonly node: number }
   | { readonly op: "transfer"; readonly from: number; readonly to: number }
@@ -97,19 +97,19 @@ export function scheduleArbitrary(g: GenOptions): fc.Arbitrary<Schedule> {
       { weight: 2, arbitrary: fc.record({ op: fc.constant("apply-thread" as const), node }) },
     );
   }
-  if (has("conf_change_v2")) {
+  if (has("conf_change_v2") || has("conf_change_v1")) {
     const kinds = has("learners") ? (["v", "l", "r"] as const) : (["v", "r"] as const);
     const change = fc.record({ kind: fc.constantFrom(...kinds), node });
-    const joint = has("joint_consensus");
-    weighted.push({
-      weight: 2,
-      arbitrary: fc.record({
-        op: fc.constant("conf-change" as const),
-        node,
-        changes: fc.array(change, { minLength: 1, maxLength: joint ? 2 : 1 }),
-        explicit: joint ? fc.boolean() : fc.constant(false),
-      }),
-    });
+    // A driver with only version-1 conf changes gets one change at a time, as a ConfChange.
+    const v1 = !has("conf_change_v2");
+    const joint = has("joint_consensus") && !v1;
+    const fields = {
+      op: fc.constant("conf-change" as const),
+      node,
+      changes: fc.array(change, { minLength: 1, maxLength: joint ? 2 : 1 }),
+      explicit: joint ? fc.boolean() : fc.constant(false),
+    };
+    weighted.push({ weight: 2, arbitrary: v1 ? fc.record({ ...fields, v1: fc.constant(true) }) : fc.record(fields) });
     if (joint) weighted.push({ weight: 1, arbitrary: fc.record({ op: fc.constant("leave-joint" as const), node }) });
   }
   if (has("read_index_safe")) {

@@ -24,7 +24,7 @@ export function stepFeatures(defaults: NodeConfigYaml, steps: readonly PlannedSt
         break;
       case "propose-conf-change": {
         const changes = String(a["changes"] ?? "").split(" ").filter((c) => c !== "");
-        f.add("conf_change_v2");
+        f.add(a["v1"] === true ? "conf_change_v1" : "conf_change_v2");
         if (changes.length !== 1 || a["transition"] === "explicit") f.add("joint_consensus");
         if (changes.some((c) => c.startsWith("l"))) f.add("learners");
         break;

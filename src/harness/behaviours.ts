@@ -63,17 +63,33 @@ export function withBehaviours(driver: Driver, capabilities: ReadonlySet<string>
   };
   // A campaign by ticks is several driver calls. The harness may start calls without awaiting the
   // previous one (a plan's calls go out together, as one batch under protocol version 2), so calls
-  // through the stand-ins run one after another: a status read planned after a campaign sees its end.
-  let last: Promise<unknown> = Promise.resolve();
+  // made while a campaign by ticks is under way wait for its end, in the order they were made: a
+  // status read planned after a campaign sees its end. Other calls go straight through, so a plan
+  // without a campaign stays one batch.
+  let gate: Promise<void> | undefined;
   const inTurn =
-    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>, several = false) =>
     (...a: A): Promise<R> => {
-      const p = last.then(() => f(...a));
-      last = p.catch(() => undefined);
-      return p;
+      if (gate === undefined && !several) return f(...a);
+      let result!: Promise<R>;
+      const started = (gate ?? Promise.resolve()).then(() => {
+        try {
+          result = f(...a);
+        } catch (e) {
+          result = Promise.reject(e);
+        }
+      });
+      const done = started.then(() => result);
+      // After several calls, the next waits for their end; after one, only for its start.
+      const next = several ? done.then(() => undefined, () => undefined) : started;
+      gate = next;
+      void next.then(() => {
+        if (gate === next) gate = undefined;
+      });
+      return done;
     };
   const wrappedCreate = inTurn(create);
-  const wrappedCampaign = inTurn(campaign);
+  const wrappedCampaign = inTurn(campaign, byTicks);
   return new Proxy(driver, {
     get(target, prop, receiver) {
       if (prop === "create") return wrappedCreate;

@@ -33,12 +33,21 @@ describe("raft-conformance driver-check", () => {
     const r = driverCheck(["--driver", REFERENCE]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.lines[0]).toMatch(/^✓ handshake: protocol 2, .*message model etcd, capabilities: /);
+    expect(r.lines[0]).toMatch(/^✓ handshake: protocol 3, .*message model etcd, capabilities: /);
     for (const cap of FEATURES) expect(r.lines).toContain(`✓ capability ${cap}`);
     expect(r.lines).toContain("✓ unknown command answered with unknown_command");
     expect(r.lines.some((l) => l.startsWith("✓ determinism"))).toBe(true);
     expect(r.lines.filter((l) => l.startsWith("✗"))).toEqual([]);
     expect(r.lines.filter((l) => l.startsWith("✓ batch: "))).toHaveLength(4);
+    expect(r.lines).toContain("✓ ready with advance: a Ready comes with its advance's answer, a null one without");
+    expect(r.lines.at(-1)).toBe(`all ${FEATURES.length + 3 + 4 + 1} checks passed`);
+  }, 120_000);
+
+  it("checks ready with advance only with a driver that chose protocol version 3", () => {
+    const r = driverCheck(["--driver", `${REFERENCE} --protocol-version 2`]);
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatch(/^✓ handshake: protocol 2, /);
+    expect(r.lines.filter((l) => l.includes("ready with advance"))).toEqual([]);
     expect(r.lines.at(-1)).toBe(`all ${FEATURES.length + 3 + 4} checks passed`);
   }, 120_000);
 
