@@ -70,7 +70,7 @@ function runnerFor(main: Explored, against: Explored | undefined, known: readonl
       capabilities: new Set<Feature>(main.info.capabilities),
       label: driverLabel(main.info),
       execute: (s, seed) => executeSchedule(s, main.driver, seed, known, alwaysOn(new Set(main.info.capabilities))),
-      replays: (fileName, text, v) => replays(fileName, text, v, main),
+      replays: (fileName, text, v) => replays(fileName, text, v, main, known),
     };
   }
   const level = diffLevel(main.info, against.info);
@@ -125,6 +125,7 @@ export async function exploreSeed(seed: number, main: Explored, opts: SeedOption
     driver: runner.label,
     outDir: opts.outDir,
     label: opts.label,
+    notJudged: opts.known ?? [],
   };
   const fileName = traceFileName(t);
   const text = traceText(t);
@@ -132,11 +133,14 @@ export async function exploreSeed(seed: number, main: Explored, opts: SeedOption
   return { seed, events, found: { violation, fileName, text, steps: r.steps.length, replayed, shrinks: out.numShrinks } };
 }
 
-/** Loads the written trace like `run` does and checks it fails the same way. */
-async function replays(fileName: string, text: string, v: Violation, { driver, info }: Explored): Promise<boolean> {
+/**
+ * Loads the written trace like `run` does and checks it fails the same way, judging what the
+ * exploration judged: a known finding that `run` would meet first is not the one explored.
+ */
+async function replays(fileName: string, text: string, v: Violation, { driver, info }: Explored, known: readonly string[]): Promise<boolean> {
   const loaded = loadTraceText(fileName, text);
   if (!loaded.ok) return false;
-  const res = await runTrace(loaded.trace, driver, { level: "exact", seed: 0, info });
+  const res = await runTrace(loaded.trace, driver, { level: "exact", seed: 0, info, except: known });
   if (v.invariant === "driver-error") return res.status === "errored";
   if (v.invariant === "harness-error") return res.status === "failed" && res.failure?.invariant === undefined;
   return res.status === "failed" && res.failure?.invariant === v.invariant && res.failure.step === v.step;

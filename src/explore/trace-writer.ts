@@ -91,6 +91,8 @@ export interface TraceInfo {
   readonly outDir: string;
   /** Optional label for the file name and id (e.g. the mutant explored). */
   readonly label?: string | undefined;
+  /** Invariants the exploration did not judge (the driver's known findings). */
+  readonly notJudged?: readonly string[] | undefined;
 }
 
 export function traceFileName(t: TraceInfo): string {
@@ -110,7 +112,7 @@ export function traceText(t: TraceInfo): string {
         : `${t.violation.invariant} fails: ${t.violation.message}`),
     source: { repo: EXPLORE_REPO, path: `seed/${t.seed}`, commit: t.tool.commit, test: t.violation.invariant },
     features: stepFeatures(t.defaults, t.steps),
-    notes: `raft-conformance ${t.tool.version}${t.label !== undefined ? `; found on ${t.label}` : ""}; replay: raft-conformance run <this file>`,
+    notes: `raft-conformance ${t.tool.version}${t.label !== undefined ? `; found on ${t.label}` : ""}; replay: raft-conformance run <this file>${notJudgedNote(t.notJudged ?? [])}`,
     seed: t.seed,
     ...(Object.keys(t.defaults).length > 0 ? { defaults: t.defaults as YamlMap } : {}),
     steps: t.steps.map((s) => ({
@@ -134,4 +136,10 @@ export function traceText(t: TraceInfo): string {
   };
   flow(d.contents as Node, 0);
   return d.toString({ lineWidth: 0 });
+}
+
+/** Why `run` may stop earlier than the exploration did: the known findings it judges again. */
+function notJudgedNote(ids: readonly string[]): string {
+  if (ids.length === 0) return "";
+  return `; explored with ${ids.join(", ")} not judged (the driver's baseline lists them as known findings), so run may stop earlier at one of them`;
 }

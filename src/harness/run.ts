@@ -55,6 +55,8 @@ export interface TraceRunOptions {
   /** Capabilities that count as available (default: the driver's). */
   readonly capabilities?: readonly string[] | undefined;
   readonly checker?: InvariantChecker | undefined;
+  /** Invariants not judged, on top of what the trace needs (explore replaying under a baseline). */
+  readonly except?: readonly string[] | undefined;
   readonly record?: RunRecorder | undefined;
   /** Called with the output events of every step that ran without failing (`rewrite`). */
   readonly onStepEvents?: ((step: Step, events: readonly Yaml[]) => void) | undefined;
@@ -119,7 +121,8 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
   }
 
   const seed = trace.seed ?? opts.seed;
-  const checkerOptions = checkerOptionsFor(trace, alwaysOn(caps));
+  const needed = checkerOptionsFor(trace, alwaysOn(caps));
+  const checkerOptions = opts.except === undefined || opts.except.length === 0 ? needed : { ...needed, except: [...new Set([...(needed.except ?? []), ...opts.except])] };
   const checker = opts.checker ?? createChecker(checkerOptions);
   opts.record?.beginTrace(trace, checkerOptions);
   const env = new Env(withBehaviours(driver, caps), new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));

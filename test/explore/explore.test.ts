@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { createInProcessDriver } from "../../src/driver/inprocess.js";
 import { explore, shardSeeds } from "../../src/explore/explore.js";
+import { traceText } from "../../src/explore/trace-writer.js";
 import { runTrace } from "../../src/harness/run.js";
 import { loadTraceText } from "../../src/trace/load.js";
 import { MUTANTS } from "../mutants/catalogue.js";
@@ -56,11 +57,28 @@ describe("explore", () => {
       expect(loaded.trace.source).toEqual({ repo: "raft-conformance/explore", path: `seed/${f?.seed ?? 0}`, commit: tool.commit, test: "vote-once" });
       const onMutant = await runTrace(loaded.trace, await built.createDriver(), { level: "exact", seed: 1 });
       expect(onMutant.failure?.invariant).toBe("vote-once");
+      // What explore --baseline replays with: a known finding is not judged, so the run goes on.
+      const notJudged = await runTrace(loaded.trace, await built.createDriver(), { level: "exact", seed: 1, except: ["vote-once"] });
+      expect(notJudged.failure?.invariant).not.toBe("vote-once");
       const onReference = await runTrace(loaded.trace, createInProcessDriver(), { level: "exact", seed: 1 });
       expect(onReference.status).toBe("passed");
     } finally {
       built.dispose();
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  test("a trace explored with known findings not judged says so, since run judges them again", () => {
+    const base = {
+      seed: 7,
+      violation: { invariant: "driver-error", step: 2, message: "panic", nodes: [] },
+      defaults: {},
+      steps: [],
+      tool,
+      driver: "d",
+      outDir: "out",
+    };
+    expect(traceText(base)).not.toContain("not judged");
+    expect(traceText({ ...base, notJudged: ["role-consistency"] })).toContain("explored with role-consistency not judged");
   });
 });
