@@ -14,8 +14,10 @@ export async function createDriver(spec: DriverSpec): Promise<Driver> {
       return createInProcessDriver();
     }
     case "stdio": {
-      const { createStdioDriver } = await import("../driver/stdio-client.js");
-      return createStdioDriver([...spec.argv], { timeoutMs: spec.timeoutMs });
+      // A process that dies (a crash found by one seed) is started afresh at the next seed's
+      // reset, as `run` does between traces; otherwise every later seed would fail at its reset.
+      const [{ createStdioDriver }, { restartingDriver }] = await Promise.all([import("../driver/stdio-client.js"), import("../driver/restarting.js")]);
+      return restartingDriver(() => createStdioDriver([...spec.argv], { timeoutMs: spec.timeoutMs }), spec.argv.join(" "));
     }
     case "module": {
       const mod = (await import(spec.url)) as { createInProcessDriver?: () => Driver };
