@@ -64,9 +64,9 @@ export interface TraceRunOptions {
 
 /**
  * The checker a trace needs: quorum checks only with check_quorum (asked for by the trace, or always
- * on in the library), no reconfig rule without validation.
+ * on in the library), no reconfig rule without validation; `notJudged` are left out as well.
  */
-export function checkerOptionsFor(trace: Trace, forced?: AlwaysOn): CheckerOptions {
+export function checkerOptionsFor(trace: Trace, forced?: AlwaysOn, notJudged: readonly string[] = []): CheckerOptions {
   const configs = [trace.defaults, ...trace.steps.flatMap((s) => {
     const a = s.args as YamlMap | null;
     return (s.kind === "add-nodes" || s.kind === "restart") && a !== null ? [(a["config"] ?? {}) as typeof trace.defaults] : [];
@@ -76,7 +76,7 @@ export function checkerOptionsFor(trace: Trace, forced?: AlwaysOn): CheckerOptio
   const noValidation = configs.some((c) => c.disable_conf_change_validation === true);
   // A trace explore wrote replays with the checker that found it.
   const explored = trace.source?.repo === EXPLORE_REPO;
-  const except = [...(noValidation ? ["reconfig-discipline"] : []), ...(explored ? UNSOUND_BETWEEN_STEPS : [])];
+  const except = [...new Set([...(noValidation ? ["reconfig-discipline"] : []), ...(explored ? UNSOUND_BETWEEN_STEPS : []), ...notJudged])];
   return {
     ...(cq ? { checkQuorum: { electionTick } } : {}),
     ...(forced?.volatileCommit === true ? { volatileCommit: true } : {}),
@@ -121,8 +121,7 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
   }
 
   const seed = trace.seed ?? opts.seed;
-  const needed = checkerOptionsFor(trace, alwaysOn(caps));
-  const checkerOptions = opts.except === undefined || opts.except.length === 0 ? needed : { ...needed, except: [...new Set([...(needed.except ?? []), ...opts.except])] };
+  const checkerOptions = checkerOptionsFor(trace, alwaysOn(caps), opts.except);
   const checker = opts.checker ?? createChecker(checkerOptions);
   opts.record?.beginTrace(trace, checkerOptions);
   const env = new Env(withBehaviours(driver, caps), new Prng(seed), applyYamlConfig(BASE_CONFIG, trace.defaults));
