@@ -19,7 +19,17 @@ import type { Trace, YamlMap } from "../src/trace/types.js";
 import { BEHAVIOUR_MUTANTS } from "../test/mutants/behaviours.js";
 import { buildMutant } from "../test/mutants/load.js";
 
-const { values } = parseArgs({ options: { check: { type: "boolean" }, write: { type: "boolean" }, corpus: { type: "string", default: "traces" } } });
+const { values } = parseArgs({
+  options: {
+    check: { type: "boolean" },
+    write: { type: "boolean" },
+    corpus: { type: "string", default: "traces" },
+    // --only f: measure one behaviour; --why: print the failure that makes each trace depend on it
+    // (file:line), which is what to gate with `needs:` or rewrite when a trace should stop depending.
+    only: { type: "string" },
+    why: { type: "boolean" },
+  },
+});
 
 /** Message types every Raft has (request vote, append entries, install snapshot, and their answers). */
 const CORE_MESSAGES = new Set(["MsgVote", "MsgVoteResp", "MsgPreVote", "MsgPreVoteResp", "MsgApp", "MsgAppResp", "MsgHeartbeat", "MsgHeartbeatResp", "MsgSnap"]);
@@ -46,6 +56,7 @@ async function dependents(feature: string, driver: () => Promise<Driver>, capabi
         out.add(t.id);
         // An invariant that fires on a correct Raft would be a checker defect, not a dependency.
         if (r.failure?.invariant !== undefined) console.log(`  ${feature}: ${t.id}: invariant ${r.failure.invariant}: ${r.failure.message.split("\n")[0] ?? ""}`);
+        else if (values.why === true) console.log(`  ${feature}: ${t.id}: ${(r.failure?.message ?? r.status).split("\n").slice(0, 3).join(" | ")}`);
       }
     } finally {
       await d.close();
@@ -56,7 +67,9 @@ async function dependents(feature: string, driver: () => Promise<Driver>, capabi
 
 const need = new Map<string, Set<string>>();
 const all = [...FEATURES] as string[];
+const measured = (feature: string): boolean => values.only === undefined || values.only === feature;
 for (const m of BEHAVIOUR_MUTANTS) {
+  if (!measured(m.feature)) continue;
   const built = buildMutant(m);
   try {
     need.set(m.feature, await dependents(m.feature, () => built.createDriver(), all.filter((f) => f !== m.feature)));
@@ -65,9 +78,10 @@ for (const m of BEHAVIOUR_MUTANTS) {
   }
 }
 for (const feature of ["campaign", "check_quorum_optional", "pre_vote_optional"]) {
+  if (!measured(feature)) continue;
   need.set(feature, await dependents(feature, () => Promise.resolve(createInProcessDriver()), all.filter((f) => f !== feature)));
 }
-need.set("etcd_messages", new Set(traces.filter(needsEtcdMessages).map((t) => t.id)));
+if (measured("etcd_messages")) need.set("etcd_messages", new Set(traces.filter(needsEtcdMessages).map((t) => t.id)));
 
 let missing = 0;
 const byFile = new Map<string, string[]>();

@@ -50,14 +50,20 @@ export function withBehaviours(driver: Driver, capabilities: ReadonlySet<string>
   const campaign = async (node: NodeId): Promise<Outcome> => {
     if (!byTicks) return driver.campaign(node);
     // etcd's Campaign on a leader, a learner or a node outside the configuration changes nothing;
-    // ticks change nothing either, for at most the bound.
+    // ticks change nothing either, for at most the bound. On a candidate it starts a new election
+    // in the next term, which ticks show as the term rising (a pre-candidate's new pre-election
+    // leaves no trace in the status, so one tick is all a pre-candidate gets).
     const bound = campaignTickBound(electionTick.get(node) ?? 10);
+    const start = await driver.status(node);
+    if (start.softState.raftState === "StateLeader") return { ok: true };
+    const again = start.softState.raftState === "StateCandidate";
     for (let i = 0; i < bound; i++) {
-      const before = (await driver.status(node)).softState.raftState;
-      if (before === "StateLeader") return { ok: true };
       await driver.tick(node);
-      const after = (await driver.status(node)).softState.raftState;
-      if (after === "StateCandidate" || after === "StatePreCandidate" || after === "StateLeader") return { ok: true };
+      const after = await driver.status(node);
+      const role = after.softState.raftState;
+      if (role === "StateLeader") return { ok: true };
+      if (!again && (role === "StateCandidate" || role === "StatePreCandidate")) return { ok: true };
+      if (again && (role !== "StateCandidate" || after.hardState.term > start.hardState.term)) return { ok: true };
     }
     return { ok: true };
   };

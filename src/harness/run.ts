@@ -133,6 +133,8 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
   try {
     env.reset();
     for (const step of trace.steps) {
+      // A step standing in for a behaviour runs only where the driver lacks it.
+      if (step.standsInFor !== undefined && step.standsInFor.behaviours.every((b) => caps.has(b))) continue;
       env.beginStep();
       // `needs:` gates the step's observable assertions (check, outcome, sent), not the step itself.
       const asserts = LEVEL_RANK[level] >= LEVEL_RANK.observable && !(step.needs?.behaviours.some((b) => !caps.has(b)) ?? false);

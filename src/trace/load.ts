@@ -108,6 +108,7 @@ function toTrace(doc: ParsedYaml): Trace {
       outcome: s["outcome"] as "accepted" | "rejected" | undefined,
       sent: s["sent"] === undefined ? undefined : { messages: s["sent"] as YamlMap[], loc: doc.locate(["steps", index, "sent"], true) },
       needs: s["needs"] === undefined ? undefined : { behaviours: s["needs"] as Behaviour[], loc: doc.locate(["steps", index, "needs"], true) },
+      standsInFor: s["stands_in_for"] === undefined ? undefined : { behaviours: s["stands_in_for"] as Behaviour[], loc: doc.locate(["steps", index, "stands_in_for"], true) },
       comment: s["comment"] as string | undefined,
     };
   });

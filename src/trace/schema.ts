@@ -76,6 +76,7 @@ function* explain(errors: readonly ErrorObject[], doc: ParsedYaml): Generator<{ 
 function hint(pointer: string): string {
   const tick = /^\/steps\/\d+\/(tick-election|tick-heartbeat)$/.exec(pointer);
   if (tick !== null) return ` (${tick[1]} takes the id of the node to tick, not a count; to repeat it write '${tick[1]}: {node: N, times: K}')`;
+  if (/^\/steps\/\d+\/stands_in_for\/\d+$/.test(pointer)) return " (stands_in_for names behaviours of spec/protocol.md §5.1 only)";
   if (/^\/steps\/\d+\/needs\/\d+$/.test(pointer)) return " (needs names behaviours of spec/protocol.md §5.1 only; a capability the whole trace depends on goes in 'features')";
   return "";
 }

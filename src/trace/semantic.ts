@@ -26,6 +26,13 @@ export function semanticErrors(trace: Trace): TraceError[] {
     if (step.needs !== undefined && step.kind !== "check" && step.outcome === undefined && step.sent === undefined) {
       err(step.needs.loc, `${name}: 'needs' gates a step's observable assertions (a check step, 'outcome', 'sent'), and this step has none; remove it (an 'expect:' block is checked only under etcd's message model and is not gated)`);
     }
+    if (step.standsInFor !== undefined) {
+      // A stand-in runs only where the driver lacks the behaviour: never under etcd's message model
+      // with every behaviour, so an expectation on it could not be checked; and the nodes that
+      // exist must not depend on the driver.
+      if (step.expect !== undefined) err(step.expect.loc, `${name}: a step that stands in for a behaviour runs only with a driver lacking it, where 'expect' is not checked; remove the expect block`);
+      if (step.kind === "add-nodes") err(step.standsInFor.loc, `${name}: add-nodes cannot stand in for a behaviour: which nodes exist must not depend on the driver`);
+    }
     if (step.expect !== undefined && NO_EVENT_STEPS.has(step.kind)) {
       err(step.expect.loc, `${name}: 'expect' is not allowed here: a ${step.kind} step never produces events, so the expectation could not fail; remove it (or attach it to the step that produces the events)`);
     }

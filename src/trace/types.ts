@@ -89,6 +89,11 @@ export interface Step {
    * affected).
    */
   readonly needs?: { readonly behaviours: readonly Behaviour[]; readonly loc: Loc } | undefined;
+  /**
+   * Behaviours this step stands in for: it runs only with a driver lacking one of them (a set-up
+   * step giving a Raft without the behaviour the state it gives etcd), and is passed over otherwise.
+   */
+  readonly standsInFor?: { readonly behaviours: readonly Behaviour[]; readonly loc: Loc } | undefined;
   readonly comment?: string | undefined;
 }
 

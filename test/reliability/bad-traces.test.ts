@@ -53,6 +53,8 @@ const CLASSES: readonly Class[] = [
   { name: "expected event names a missing node", file: f("expect-unknown-node.yaml"), at: "8:9", message: /expected event names node 7, which does not exist/ },
   { name: "needs naming no behaviour", file: f("needs-unknown-behaviour.yaml"), at: "7:13", message: /^\/steps\/1\/needs\/0: must be one of: "campaign", "empty_entry_on_election", .* \(needs names behaviours of spec\/protocol\.md §5\.1 only; a capability the whole trace depends on goes in 'features'\)$/ },
   { name: "needs on a step without assertions", file: f("needs-without-assertion.yaml"), at: "7:5", message: /^step 1 \(stabilize\): 'needs' gates a step's observable assertions \(a check step, 'outcome', 'sent'\), and this step has none; remove it/ },
+  { name: "stand-in step with an expect block", file: f("stands-in-with-expect.yaml"), at: "8:5", message: /^step 1 \(propose\): a step that stands in for a behaviour runs only with a driver lacking it, where 'expect' is not checked; remove the expect block$/ },
+  { name: "add-nodes standing in for a behaviour", file: f("stands-in-add-nodes.yaml"), at: "7:5", message: /^step 1 \(add-nodes\): add-nodes cannot stand in for a behaviour: which nodes exist must not depend on the driver$/ },
   { name: "unknown feature", file: f("unknown-feature.yaml"), at: "3:12", message: /^\/features\/0: must be one of: "election", "replication"/ },
   { name: "id without a group", file: f("bad-id.yaml"), at: "1:5", message: /^\/id: must match / },
   { name: "missing required key", file: f("missing-description.yaml"), at: "1:1", message: /^\/: missing required key 'description'$/ },
