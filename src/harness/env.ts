@@ -875,6 +875,11 @@ export class Env {
   async sendSnapshot(from: NodeId, to: NodeId): Promise<void> {
     const n = this.upNode(from);
     const st = await this.call(`status ${from}`, (d) => d.status(from));
+    // Only a leader sends snapshots (InstallSnapshot is a leader's RPC); a MsgSnap from anyone else
+    // would impersonate a leader of the sender's term and trip leader-knowledge on the receiver.
+    if (st.softState.raftState !== "StateLeader") {
+      throw new HarnessError(`send-snapshot from node ${from}, which is not a leader (${st.softState.raftState}, term ${st.hardState.term}): a snapshot message comes from the leader of its term; make node ${from} lead first`);
+    }
     const m: Message = {
       type: "MsgSnap", from, to, term: st.hardState.term, logTerm: 0, index: 0, entries: [], commit: 0, vote: 0,
       snapshot: n.history.last, reject: false, rejectHint: 0, context: new Uint8Array(), responses: [],

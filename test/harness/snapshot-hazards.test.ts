@@ -112,3 +112,27 @@ describe("compact", () => {
     expect(r.failure?.message).toContain("a crashed node");
   });
 });
+
+describe("send-snapshot", () => {
+  test("comes from a leader: from a follower the step fails with a trace error naming it", async () => {
+    const t = trace(
+      "features: [election, replication, snapshots]\n",
+      `  - add-nodes: { count: 3, voters: [ 1, 2, 3 ], index: 2 }
+  - campaign: 1
+  - stabilize: {}
+  - send-snapshot: { from: 2, to: 3 }
+`,
+    );
+    const r = await runTrace(t, createInProcessDriver(), { level: "exact", seed: 1 });
+    expect(r.status).toBe("failed");
+    expect(r.failure?.invariant).toBeUndefined();
+    expect(r.failure?.line).toBe(t.steps.at(-1)?.loc.line);
+    expect(r.failure?.message).toContain("send-snapshot from node 2, which is not a leader (StateFollower, term 1)");
+    const fromLeader = trace("features: [election, replication, snapshots]\n", `  - add-nodes: { count: 3, voters: [ 1, 2, 3 ], index: 2 }
+  - campaign: 1
+  - stabilize: {}
+  - send-snapshot: { from: 1, to: 3 }
+`);
+    expect((await runTrace(fromLeader, createInProcessDriver(), { level: "exact", seed: 1 })).status).toBe("passed");
+  });
+});
