@@ -44,6 +44,7 @@ struct node {
     raft_term term; raft_id vote; int hs_changed;
     int prev_state; raft_id prev_lead;
     struct held held[MAX_HELD]; unsigned n_held;
+    unsigned n_handed;        /* of held, the requests the last ready handed out: what advance completes */
     int in_ready;             /* a ready was handed out and not yet advanced */
     json_t *conf_states;      /* for the next advance: the configurations of the conf-change
                                  entries handed out as committed_entries */
@@ -317,6 +318,7 @@ static json_t *cmd_ready(struct node *n) {
     int changed = raft_state(&n->raft) != n->prev_state || leader_of(n) != n->prev_lead;
     if (!changed && !n->hs_changed && json_array_size(n->out_msgs) == 0 && json_array_size(n->out_entries) == 0 && applied <= n->reported)
         return json_pack("{s:n}", "ready");
+    n->n_handed = n->n_held;
     json_t *rd = json_object();
     if (changed) json_object_set_new(rd, "soft_state", soft_state(n));
     n->prev_state = raft_state(&n->raft); n->prev_lead = leader_of(n);
@@ -342,7 +344,10 @@ static json_t *cmd_ready(struct node *n) {
 }
 
 static json_t *cmd_advance(struct node *n) {
-    unsigned k = n->n_held; struct held h[MAX_HELD]; memcpy(h, n->held, k * sizeof *h);
+    /* Only what the last ready handed out: a request made after it (the host's follow-up change or
+     * barrier, run after each command) is written by the harness after the next ready, and must not
+     * complete before (it did, and a sole voter then committed an entry the harness never stored). */
+    unsigned k = n->n_handed < n->n_held ? n->n_handed : n->n_held; n->n_handed = 0; struct held h[MAX_HELD]; memcpy(h, n->held, k * sizeof *h);
     memmove(n->held, n->held + k, (n->n_held - k) * sizeof *h); n->n_held -= k;
     for (unsigned i = 0; i < k; i++) {
         if (h[i].cb == NULL) continue;
