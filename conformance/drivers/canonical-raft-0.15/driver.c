@@ -51,6 +51,8 @@ struct node {
     raft_id follow_id; int follow_role; /* second half of an add, due once the add committed */
     raft_index follow_after;  /* ... and was handed out as applied (the add's index) */
     raft_term barrier_term;   /* --barrier-on-election: the last term this node led and barriered */
+    unsigned pin_ms;          /* set_randomized_election_timeout: the pinned timeout, 0 if none ... */
+    raft_term pin_term; int pin_phase; /* ... while the node stays in this term and phase */
 };
 static struct node nodes[MAX_NODES];
 static int barrier_on_election; /* --barrier-on-election */
@@ -252,8 +254,30 @@ static int io_snapshot_put(struct raft_io *io, unsigned trailing, struct raft_io
 }
 static int io_snapshot_get(struct raft_io *io, struct raft_io_snapshot_get *req, raft_io_snapshot_get_cb cb) { (void)io; cb(req, NULL, RAFT_NOTFOUND); return 0; }
 static raft_time io_time(struct raft_io *io) { return N(io)->now; }
+/* 0 follower, 1 pre-candidate, 2 candidate, 3 other (leader, unavailable). */
+static int phase_of(struct node *n) {
+    switch (raft_state(&n->raft)) {
+    case RAFT_FOLLOWER: return 0;
+    case RAFT_CANDIDATE: return n->raft.candidate_state.in_pre_vote ? 1 : 2;
+    default: return 3;
+    }
+}
+/* Does a pinned election timeout still hold? etcd keeps a randomized timeout until its next
+ * reset(term), i.e. a new term or a new role, except follower -> pre-candidate (becomePreCandidate
+ * does not reset). canonical/raft redraws the timeout also on every append or heartbeat from the
+ * leader and on each vote it grants (electionResetTimer, src/election.c), which the pin covers too. */
+static int pin_holds(struct node *n) {
+    if (n->pin_ms == 0) return 0;
+    int ph = phase_of(n);
+    if (n->raft.current_term == n->pin_term && ph != 3 && (ph == n->pin_phase || (n->pin_phase == 0 && ph == 1))) { n->pin_phase = ph; return 1; }
+    n->pin_ms = 0;
+    return 0;
+}
+/* The library draws only election timeouts with io->random (electionResetTimer). */
 static int io_random(struct raft_io *io, int min, int max) {
-    struct node *n = N(io); n->rng = n->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    struct node *n = N(io);
+    if (pin_holds(n) && n->pin_ms >= (unsigned)min && n->pin_ms <= (unsigned)max) return (int)n->pin_ms;
+    n->rng = n->rng * 6364136223846793005ULL + 1442695040888963407ULL;
     return min + (int)((n->rng >> 33) % (uint64_t)(max - min + 1));
 }
 
@@ -488,8 +512,8 @@ static json_t *shut_down(struct node *n, struct cmd_error *err) {
 
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     if (!strcmp(cmd, "hello")) {
-        json_t *caps = json_pack("[s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
-                                 "leader_transfer", "conf_change_v1", "learners");
+        json_t *caps = json_pack("[s,s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
+                                 "leader_transfer", "conf_change_v1", "learners", "pin_election_timeout");
         if (barrier_on_election) json_array_append_new(caps, json_string("empty_entry_on_election"));
         return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:o}", "protocol_version", 1,
                          "implementation", "name", barrier_on_election ? "canonical/raft + host barrier on election" : "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",
@@ -501,7 +525,8 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     struct node *n = find(u64(req, "node"));
     if (!n) {
         if (!strcmp(cmd, "crash")) return json_object();
-        if (!strcmp(cmd, "tick") || !strcmp(cmd, "step") || !strcmp(cmd, "propose") || !strcmp(cmd, "ready") || !strcmp(cmd, "advance") || !strcmp(cmd, "status") || !strcmp(cmd, "campaign"))
+        if (!strcmp(cmd, "tick") || !strcmp(cmd, "step") || !strcmp(cmd, "propose") || !strcmp(cmd, "ready") || !strcmp(cmd, "advance") || !strcmp(cmd, "status") || !strcmp(cmd, "campaign")
+            || !strcmp(cmd, "set_randomized_election_timeout"))
             return fail(err, "invalid_params", "no such node");
         return fail(err, "unknown_command", cmd);
     }
@@ -535,6 +560,21 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
         return json_object();
     }
     if (!strcmp(cmd, "propose_conf_change")) return cmd_conf_change(n, json_object_get(req, "cc"), err);
+    if (!strcmp(cmd, "set_randomized_election_timeout")) {
+        /* etcd's SetRandomizedElectionTimeout: pinned for the current timer and every redraw until
+         * the term or role changes (pin_holds); on a leader it has no effect (etcd redraws it when
+         * the leader steps down). The library keeps it in ms, within [timeout, 2 * timeout]. */
+        unsigned ms = QUANTUM * (unsigned)u64(req, "ticks");
+        if (ms < n->raft.election_timeout || ms > 2 * n->raft.election_timeout)
+            return fail(err, "invalid_params", "canonical/raft draws election timeouts in [election_tick, 2 * election_tick] ticks");
+        n->pin_ms = 0;
+        int ph = phase_of(n);
+        if (ph == 3) return json_object();
+        n->pin_ms = ms; n->pin_term = n->raft.current_term; n->pin_phase = ph;
+        if (ph == 0) n->raft.follower_state.randomized_election_timeout = ms;
+        else n->raft.candidate_state.randomized_election_timeout = ms;
+        return json_object();
+    }
     if (!strcmp(cmd, "ready")) return cmd_ready(n);
     if (!strcmp(cmd, "advance")) {
         json_t *r = cmd_advance(n);
