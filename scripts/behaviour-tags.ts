@@ -2,7 +2,7 @@
 // (spec/protocol.md §5.1), measured rather than guessed. For each behaviour the corpus runs at the
 // observable level (what a driver without etcd's message model gets) against a reference that
 // lacks it — a patched core (test/mutants/behaviours.ts), or for the behaviours the harness stands
-// in for (campaign, check_quorum_optional, pre_vote_optional) the reference with that capability
+// in for (campaign, check_quorum_optional, pre_vote_optional, step_down_on_removal_optional) the reference with that capability
 // withheld — with the trace's own tag removed. A trace that then fails or errors depends on the
 // behaviour. The capability is withheld from the run, so an assertion whose step `needs:` the
 // behaviour is not checked there (spec/trace-format.md): gating an etcd-specific assertion, with a
@@ -77,7 +77,7 @@ for (const m of BEHAVIOUR_MUTANTS) {
     built.dispose();
   }
 }
-for (const feature of ["campaign", "check_quorum_optional", "pre_vote_optional"]) {
+for (const feature of ["campaign", "check_quorum_optional", "pre_vote_optional", "step_down_on_removal_optional"]) {
   if (!measured(feature)) continue;
   need.set(feature, await dependents(feature, () => Promise.resolve(createInProcessDriver()), all.filter((f) => f !== feature)));
 }

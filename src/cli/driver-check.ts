@@ -224,6 +224,12 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - process-ready: 3
   - check: {node: 3, role: candidate, term: {gte: 2}}
     comment: without PreVote a node that times out campaigns in a new term at once` }),
+  step_down_on_removal_optional: (c) => ({ defaults: "{step_down_on_removal: false}", steps: `${elect(c)}
+  - propose-conf-change: {node: 1, changes: r1, v1: true}
+    outcome: accepted
+  - stabilize: {}
+  - check: {node: 1, role: leader, term: 1}
+    comment: without StepDownOnRemoval a leader whose removal committed leads on` }),
   // With PreVote always on, the lost round is a pre-vote one: its rejections carry the next term.
   step_down_on_lost_vote: (c) => {
     const type = c.has("pre_vote_optional") ? "MsgVoteResp" : "MsgPreVoteResp";

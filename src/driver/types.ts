@@ -85,6 +85,7 @@ export const FEATURES = [
   "etcd_messages",
   "check_quorum_optional",
   "pre_vote_optional",
+  "step_down_on_removal_optional",
   "step_down_on_lost_vote",
 ] as const;
 export type Feature = (typeof FEATURES)[number];

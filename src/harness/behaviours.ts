@@ -2,9 +2,10 @@
 // (spec/protocol.md §5.1). Two stand-ins, both declared facts of the driver rather than guesses:
 //   - no `campaign`: a campaign step ticks the node alone until it starts an election (elect by
 //     ticks), so a trace's set-up still elects the node it names;
-//   - no `check_quorum_optional` / `pre_vote_optional`: the library always runs CheckQuorum /
-//     PreVote, so every node is created with that option on, whatever the trace says, and the
-//     invariant checker judges the run accordingly.
+//   - no `check_quorum_optional` / `pre_vote_optional` / `step_down_on_removal_optional`: the
+//     library always runs CheckQuorum / PreVote / steps a leader down once its removal commits, so
+//     every node is created with that option on, whatever the trace says, and the invariant
+//     checker judges the run accordingly.
 // Traces whose assertions depend on the behaviour itself list the feature and are skipped instead.
 import type { Driver, NodeConfig, NodeId, Outcome } from "../driver/types.js";
 
@@ -12,6 +13,7 @@ import type { Driver, NodeConfig, NodeId, Outcome } from "../driver/types.js";
 export interface AlwaysOn {
   readonly checkQuorum: boolean;
   readonly preVote: boolean;
+  readonly stepDownOnRemoval: boolean;
   /** Not an option but a fact the checker needs: the commit index is not durable (no `durable_commit`). */
   readonly volatileCommit: boolean;
 }
@@ -20,6 +22,7 @@ export function alwaysOn(capabilities: ReadonlySet<string>): AlwaysOn {
   return {
     checkQuorum: !capabilities.has("check_quorum_optional"),
     preVote: !capabilities.has("pre_vote_optional"),
+    stepDownOnRemoval: !capabilities.has("step_down_on_removal_optional"),
     volatileCommit: !capabilities.has("durable_commit"),
   };
 }
@@ -36,7 +39,7 @@ export function campaignTickBound(electionTick: number): number {
 export function withBehaviours(driver: Driver, capabilities: ReadonlySet<string>): Driver {
   const forced = alwaysOn(capabilities);
   const byTicks = !capabilities.has("campaign");
-  if (!forced.checkQuorum && !forced.preVote && !byTicks) return driver;
+  if (!forced.checkQuorum && !forced.preVote && !forced.stepDownOnRemoval && !byTicks) return driver;
   const electionTick = new Map<NodeId, number>();
   const create = async (node: NodeId, config: NodeConfig, storage: Parameters<Driver["create"]>[2]): Promise<void> => {
     electionTick.set(node, config.electionTick);
@@ -44,6 +47,7 @@ export function withBehaviours(driver: Driver, capabilities: ReadonlySet<string>
       ...config,
       ...(forced.checkQuorum ? { checkQuorum: true } : {}),
       ...(forced.preVote ? { preVote: true } : {}),
+      ...(forced.stepDownOnRemoval ? { stepDownOnRemoval: true } : {}),
     };
     return driver.create(node, c, storage);
   };

@@ -13,7 +13,8 @@ import type { Driver } from "../../src/driver/types.js";
 
 const BEHAVIOURS: readonly Feature[] = [
   "campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
-  "durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional", "step_down_on_lost_vote",
+  "durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional", "step_down_on_removal_optional",
+  "step_down_on_lost_vote",
 ];
 /** What a library like canonical/raft declares: every option it has, none of etcd's behaviours. */
 const WITHOUT_BEHAVIOURS: readonly Feature[] = FEATURES.filter((f) => !BEHAVIOURS.includes(f));
@@ -62,6 +63,7 @@ describe("driver-check scenarios for a Raft without etcd's behaviours", () => {
   it.each([
     ["check_quorum_optional", { file: "core/raft/validate.ts", find: "    checkQuorum,\n", replace: "    checkQuorum: true,\n" }],
     ["pre_vote_optional", { file: "core/raft/validate.ts", find: "    preVote: c.preVote ?? false,\n", replace: "    preVote: true,\n" }],
+    ["step_down_on_removal_optional", { file: "core/raft/validate.ts", find: "    stepDownOnRemoval: c.stepDownOnRemoval ?? false,\n", replace: "    stepDownOnRemoval: true,\n" }],
   ] as const)("the %s scenario fails a core where the option is always on", async (feature, patch) => {
     const built = buildMutant({ id: `${feature}-always-on`, bug: "option always on", patches: [patch] });
     try {

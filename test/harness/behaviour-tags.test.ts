@@ -9,7 +9,7 @@ import { runCorpus } from "../../src/harness/run.js";
 import { BEHAVIOUR_MUTANTS } from "../mutants/behaviours.js";
 import { buildMutant } from "../mutants/load.js";
 
-const BEHAVIOURS = new Set([...BEHAVIOUR_MUTANTS.map((m) => m.feature), "campaign", "etcd_messages", "check_quorum_optional"]);
+const BEHAVIOURS = new Set([...BEHAVIOUR_MUTANTS.map((m) => m.feature), "campaign", "etcd_messages", "check_quorum_optional", "step_down_on_removal_optional"]);
 
 it("a core without etcd's behaviours passes every trace it can run", async () => {
   const built = buildMutant({ id: "plain-raft", bug: "none of etcd's optional behaviours", patches: BEHAVIOUR_MUTANTS.flatMap((m) => m.patches) });

@@ -2,7 +2,7 @@
 // correct Raft that another library may legitimately be. They are not bugs: a trace that fails
 // against one depends on that behaviour and must list it in `features` (scripts/behaviour-tags.ts
 // derives and checks the tags from them; the behaviours the harness stands in for — campaign,
-// check_quorum_optional, pre_vote_optional — are derived by running the reference without the
+// check_quorum_optional, pre_vote_optional, step_down_on_removal_optional — are derived by running the reference without the
 // feature instead), and driver-check's scenario for the behaviour must fail
 // against it (test/cli/driver-check-neutral.test.ts).
 import type { Mutant } from "./catalogue.js";

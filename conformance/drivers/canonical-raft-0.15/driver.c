@@ -512,8 +512,12 @@ static json_t *shut_down(struct node *n, struct cmd_error *err) {
 
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     if (!strcmp(cmd, "hello")) {
-        json_t *caps = json_pack("[s,s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
-                                 "leader_transfer", "conf_change_v1", "learners", "pin_election_timeout");
+        json_t *caps = json_pack("[s,s,s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
+                                 "leader_transfer", "conf_change_v1", "learners", "pin_election_timeout",
+                                 /* always: a leader steps down once its removal commits (applyChange,
+                                  * src/replication.c); without step_down_on_removal_optional the
+                                  * harness creates every node with the option on */
+                                 "step_down_on_removal");
         if (barrier_on_election) json_array_append_new(caps, json_string("empty_entry_on_election"));
         return json_pack("{s:i,s:{s:s,s:s,s:s,s:s},s:s,s:o}", "protocol_version", 1,
                          "implementation", "name", barrier_on_election ? "canonical/raft + host barrier on election" : "canonical/raft", "version", "0.15.0", "language", "c", "url", "https://github.com/canonical/raft",

@@ -18,7 +18,7 @@ use crate::store::Store;
 /// forget_leader, step_down_on_removal, disable_conf_change_validation,
 /// disable_proposal_forwarding and async_storage_writes are not in 0.7; flow_control is
 /// max_inflight_msgs only (a MaxInflightBytes limit is `unsupported`).
-const CAPABILITIES: [&str; 30] = [
+const CAPABILITIES: [&str; 31] = [
     "check_quorum",
     "committed_size_per_ready",
     "compaction",
@@ -43,7 +43,8 @@ const CAPABILITIES: [&str; 30] = [
     // The behaviours of spec/protocol.md §5.1, all of which raft-rs 0.7 has as etcd-io/raft does:
     // RawNode::campaign, an empty entry on becoming leader, a commit broadcast (skip_bcast_commit
     // is off), followers forward proposals, commit in HardState, etcd's message vocabulary,
-    // check_quorum and pre_vote are options, and a lost vote makes a candidate a follower at once.
+    // check_quorum and pre_vote are options, a leader that removed itself leads on (raft-rs has no
+    // step-down on removal), and a lost vote makes a candidate a follower at once.
     "campaign",
     "empty_entry_on_election",
     "commit_broadcast",
@@ -52,6 +53,7 @@ const CAPABILITIES: [&str; 30] = [
     "etcd_messages",
     "check_quorum_optional",
     "pre_vote_optional",
+    "step_down_on_removal_optional",
     "step_down_on_lost_vote",
 ];
 
