@@ -371,9 +371,14 @@ export class Env {
     n.status = undefined;
     n.outputPending = false;
     n.snapStepped = 0;
-    // Unprocessed storage work never happened: that is what a crash loses in async mode.
+    // Unprocessed storage work never happened: that is what a crash loses in async mode. The
+    // storage threads' answers still queued (MsgStorageAppendResp, MsgStorageApplyResp) and the
+    // node's messages to itself die with the process too: stepped into the next incarnation, an
+    // apply answer would tell raft that entries its restored state machine has not applied were
+    // applied (explore seeds 24333 and 32914, a sole voter with async storage writes).
     n.appendWork = [];
     n.applyWork = [];
+    this.net.forgetLocal(id);
     n.readStates = [];
     n.history = new AppenderHistory(n.durable.snapshot);
     n.log.resetTo(n.durable.snapIndex, n.durable.snapTerm, n.durable.allEntries());

@@ -63,6 +63,16 @@ export class Network {
     return taken;
   }
 
+  /**
+   * Removes the queued local messages to `node` (from its storage threads or itself): they belong
+   * to a process that crashed. Returns how many were removed.
+   */
+  forgetLocal(node: NodeId): number {
+    const before = this.queue.length;
+    this.queue = this.queue.filter((m) => !(m.to === node && isLocalMsg(m)));
+    return before - this.queue.length;
+  }
+
   hasFor(to: NodeId): boolean {
     return this.queue.some((m) => m.to === to);
   }

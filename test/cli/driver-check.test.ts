@@ -89,6 +89,7 @@ describe("raft-conformance driver-check", () => {
     if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
     const reference = await runTrace(loaded.trace, createInProcessDriver(), { level: "observable", seed: 1 });
     expect(reference.failure?.message).toBeUndefined();
+    expect(reference.status).toBe("passed");
     // etcd raft 3.4's leader: the rejection's term hint is ignored, Next steps back one index per round trip.
     const built = buildMutant({
       id: "no-fast-log-rejection",

@@ -41,6 +41,7 @@ describe("campaign by ticks", () => {
   it("starts a candidate's next election, as Campaign does", async () => {
     const withCall = await run(again, FEATURES);
     expect(withCall.failure?.message).toBeUndefined();
+    expect(withCall.status).toBe("passed");
     const byTicks = await run(again, WITHOUT_CAMPAIGN);
     expect(byTicks.failure?.message).toBeUndefined();
     expect(byTicks.status).toBe("passed");
@@ -58,5 +59,6 @@ describe("campaign by ticks", () => {
       WITHOUT_CAMPAIGN,
     );
     expect(r.failure?.message).toBeUndefined();
+    expect(r.status).toBe("passed");
   });
 });
