@@ -11,13 +11,13 @@
 # Deterministic per seed range: run k explores seed EXPLORE_CI_SEED + k on its own, whatever the
 # worker, so the same range passes or fails alike on every machine (only the time a shrink takes,
 # bounded by --shrink-s, depends on the machine). Sized to stay within about five minutes on two
-# cores for the reference (20000 seeds, ~30 s) and six drivers (2000 seeds each, 25-45 s each);
+# cores for the reference (100000 seeds, ~2 min) and six drivers (2000 seeds each, 25-45 s each);
 # EXPLORE_CI_REF_RUNS / EXPLORE_CI_DRIVER_RUNS change the range.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 SEED="${EXPLORE_CI_SEED:-1}"
-REF_RUNS="${EXPLORE_CI_REF_RUNS:-20000}"
+REF_RUNS="${EXPLORE_CI_REF_RUNS:-100000}"
 DRIVER_RUNS="${EXPLORE_CI_DRIVER_RUNS:-2000}"
 OUT="${EXPLORE_CI_OUT:-explore-ci}"
 CLI=dist/src/cli.js

@@ -5,7 +5,7 @@ export const preVote: InvariantDef = {
   id: "prevote",
   name: "PreVoteProperties",
   definition:
-    "Becoming or staying pre-candidate leaves term and vote unchanged (within a step, only a delivered message of a higher term other than a pre-vote request or granted pre-vote response moves the term, and only a MsgVote granted while holding no vote in the term moves the vote); a step that only delivers PreVote requests to a node (no tick, no config change) changes neither its term, vote nor role; a step that only delivers PreVote responses changes its term only to become candidate of term+1, or follower of a term carried by a response not known to be granted.",
+    "Becoming or staying pre-candidate leaves term and vote unchanged (within a step, only a delivered message of a higher term other than a pre-vote request or granted pre-vote response moves the term, and only a MsgVote granted while holding no vote in the term moves the vote); a step that only delivers PreVote requests to a node (no tick, no config change) changes neither its term, vote nor role; a step that only delivers PreVote responses changes its term only to become candidate of term+1 (or, as the only voter, leader of term+1), or follower of a term carried by a response not known to be granted.",
   tla: "raft thesis leaderelection/prevote.tex; ccfraft.tla BecomePreVoteCandidate (no term change); etcd raft.go Step (never change term on MsgPreVote)",
   check(ctx: StepContext): void {
     for (const n of ctx.nodes) {
@@ -34,7 +34,11 @@ export const preVote: InvariantDef = {
           ctx.report(this, `node ${n.id} handling PreVote requests went from term ${p.term}/vote ${p.vote}/${p.role} to term ${c.term}/vote ${c.vote}/${c.role}`, [n.id]);
         }
       } else if (msgs.every((m) => m.type === "MsgPreVoteResp") && c.term !== p.term) {
-        const won = c.role === "candidate" && c.term === p.term + 1 && c.vote === n.id;
+        // Winning starts the election of term+1 with the node's own vote; a sole voter (the
+        // response's sender a learner or no longer a voter) wins that election at once too, as etcd
+        // raft 3.4 does within one Step when its self-vote needs no write first.
+        const won = (c.role === "candidate" || (c.role === "leader" && c.config.voters.length === 1 && c.config.votersOutgoing.length === 0))
+          && c.term === p.term + 1 && c.vote === n.id;
         const rejected = c.role === "follower" && msgs.some((m) => m.term === c.term && m.reject !== false);
         if (!won && !rejected) {
           ctx.report(this, `node ${n.id} handling PreVote responses moved from term ${p.term} to term ${c.term} as ${c.role}`, [n.id]);

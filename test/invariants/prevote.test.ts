@@ -70,4 +70,22 @@ describe("prevote", () => {
     s.deliver(2, 1, "MsgPreVoteResp", 4, true).set(1, { role: "follower", term: 4 });
     expect(s.step()).toEqual([]);
   });
+
+  test("winning a pre-vote as the only voter may make a leader of term+1 at once; of term+2 it fires", () => {
+    // Found by exploring etcd raft 3.4 (seed 9990): node 2 had been demoted to learner, node 1
+    // restarted, re-applied the demotion while its pre-vote was out, and node 2's grant made it
+    // pre-candidate winner, candidate and (sole voter, self-vote not persisted first) leader in one Step.
+    const win = (term: number, voters: number[]): string[] => {
+      const s = new Scenario([1, 2]);
+      s.set(1, { term: 1 }).set(2, { term: 1 });
+      expect(s.step()).toEqual([]);
+      s.set(1, { role: "precandidate" }).tick(1);
+      expect(s.step()).toEqual([]);
+      s.deliver(2, 1, "MsgPreVoteResp", 2, false).set(1, { role: "leader", leader: 1, term, vote: 1, config: { voters, learners: [2].filter((x) => !voters.includes(x)) } });
+      return s.step().filter((v) => v === "prevote");
+    };
+    expect(win(2, [1])).toEqual([]);
+    expect(win(3, [1])).toEqual(["prevote"]);
+    expect(win(2, [1, 2])).toEqual(["prevote"]);
+  });
 });
