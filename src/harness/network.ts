@@ -63,14 +63,9 @@ export class Network {
     return taken;
   }
 
-  /**
-   * Removes the queued local messages to `node` (from its storage threads or itself): they belong
-   * to a process that crashed. Returns how many were removed.
-   */
-  forgetLocal(node: NodeId): number {
-    const before = this.queue.length;
+  /** Removes the queued local messages to `node` (from its storage threads or itself): they belong to a process that crashed. */
+  forgetLocal(node: NodeId): void {
     this.queue = this.queue.filter((m) => !(m.to === node && isLocalMsg(m)));
-    return before - this.queue.length;
   }
 
   hasFor(to: NodeId): boolean {

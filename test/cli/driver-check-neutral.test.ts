@@ -7,17 +7,13 @@ import { createInProcessDriver } from "../../src/driver/inprocess.js";
 import { FEATURES, type Feature } from "../../src/driver/types.js";
 import { runTrace } from "../../src/harness/run.js";
 import { loadTraceText } from "../../src/trace/load.js";
+import { BEHAVIOURS } from "../../src/trace/types.js";
 import { BEHAVIOUR_MUTANTS } from "../mutants/behaviours.js";
 import { buildMutant } from "../mutants/load.js";
 import type { Driver } from "../../src/driver/types.js";
 
-const BEHAVIOURS: readonly Feature[] = [
-  "campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
-  "durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional", "step_down_on_removal_optional",
-  "step_down_on_lost_vote",
-];
 /** What a library like canonical/raft declares: every option it has, none of etcd's behaviours. */
-const WITHOUT_BEHAVIOURS: readonly Feature[] = FEATURES.filter((f) => !BEHAVIOURS.includes(f));
+const WITHOUT_BEHAVIOURS: readonly Feature[] = FEATURES.filter((f) => !(BEHAVIOURS as readonly string[]).includes(f));
 
 async function scenario(feature: Feature, caps: readonly Feature[], driver: Driver): Promise<string | undefined> {
   const loaded = loadTraceText(`driver-check/${feature}.yaml`, capabilityTraceText(feature, new Set(caps)));

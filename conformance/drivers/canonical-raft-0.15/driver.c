@@ -45,7 +45,6 @@ struct node {
     int prev_state; raft_id prev_lead;
     struct held held[MAX_HELD]; unsigned n_held;
     unsigned n_handed;        /* of held, the requests the last ready handed out: what advance completes */
-    int in_ready;             /* a ready was handed out and not yet advanced */
     json_t *conf_states;      /* for the next advance: the configurations of the conf-change
                                  entries handed out as committed_entries */
     raft_id follow_id; int follow_role; /* second half of an add, due once the add committed */
