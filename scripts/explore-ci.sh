@@ -2,7 +2,7 @@
 # CI exploration step (called from .ci/run after the build and the drivers): explores a fixed
 # seed range with 250-operation schedules of 1–7 nodes, first on the reference core in-process,
 # then on each driver given, judged against that driver's baseline (its `exploration` list names
-# the invariants with known findings, which are not judged). Fails if any exploration finds a
+# the invariants with known findings, which end a run quietly). Fails if any exploration finds a
 # violation outside the baselines; every run still explores its whole range, and what it found
 # is written under $EXPLORE_CI_OUT/<name>/ as shrunk traces to replay with `run`.
 #

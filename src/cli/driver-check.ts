@@ -147,13 +147,18 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   disable_proposal_forwarding: (c) => ({ defaults: "{disable_proposal_forwarding: true}", steps: `${elect(c)}
   - propose: {node: 2, data: x}
     outcome: rejected` }),
+  // Node 4 starts empty, so only the leader's snapshot can bring it the log before index 3. A
+  // library may add a voter in more than one entry (canonical/raft: a spare, then its promotion
+  // after catch-up rounds), hence a second heartbeat round and a commit of at least the add's.
   snapshots: (c) => ({ steps: `${elect(c)}
   - add-nodes: {count: 1}
   - propose-conf-change: {node: 1, changes: v4}
   - stabilize: {}
   - tick-heartbeat: 1
   - stabilize: {}
-  - check: {all: true, config: {voters: [1, 2, 3, 4]}, commit: ${electedIndex(c) + 1}}` }),
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {all: true, config: {voters: [1, 2, 3, 4]}, commit: {gte: ${electedIndex(c) + 1}}}` }),
   compaction: (c) => ({ steps: `${elect(c)}${commit(c)}
   - compact: {node: 2, index: ${electedIndex(c) + 1}}${commit(c, "y", electedIndex(c) + 2)}` }),
   async_storage_writes: (c) => ({ defaults: "{async_storage_writes: true}", steps: elect(c) + commit(c) }),

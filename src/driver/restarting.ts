@@ -11,7 +11,7 @@ export function restartingDriver(start: () => Driver, command: string): Driver {
   let broken = false;
 
   const named = (e: DriverError): DriverError =>
-    new DriverError(e.kind, `${e.message}\n  driver command: ${command} (protocol: spec/protocol.md; guide: conformance/DRIVER-GUIDE.md)`, e.command, e.code);
+    new DriverError(e.kind, `${e.message}\n  driver command: ${command} (protocol: spec/protocol.md; guide: conformance/DRIVER-GUIDE.md)`, e.command, e.code, e.details);
 
   /** Calls the current process; a DriverError marks it broken and names the command. */
   const now = async <T>(f: (d: Driver) => Promise<T>): Promise<T> => {

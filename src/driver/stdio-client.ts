@@ -44,7 +44,13 @@ const CLOSE_GRACE_MS = 2000;
 /** After the process exits, how long its pipes may take to drain before we stop waiting. */
 const DRAIN_MS = 1000;
 
-interface WireFailure { readonly code: DriverErrorCode; readonly message: string }
+interface WireFailure { readonly code: DriverErrorCode; readonly message: string; readonly details?: unknown }
+
+/** An error response's `details` as text (spec/protocol.md §7: anything, e.g. a stack trace). */
+function detailsOf(e: WireFailure): string | undefined {
+  if (e.details === undefined || e.details === null) return undefined;
+  return typeof e.details === "string" ? e.details : JSON.stringify(e.details);
+}
 
 /** What to do with the response to one request (on its own or as a batch element). */
 interface Handler {
@@ -160,7 +166,7 @@ class Connection {
         onResult: (result) => resolve(decode(result)),
         onFailure: (error, what) => {
           if (onFailure !== undefined && error.code === "rejected") resolve(onFailure(error));
-          else reject(new DriverError("driver", `driver answered ${what} with error ${error.code}: ${error.message}`, cmd, error.code));
+          else reject(new DriverError("driver", `driver answered ${what} with error ${error.code}: ${error.message}`, cmd, error.code, detailsOf(error)));
         },
       };
       if (this.version >= BATCH_VERSION && isBatchable(cmd) && timeoutMs === this.timeoutMs) {
@@ -287,7 +293,7 @@ class Connection {
         // The batch as a whole was refused: every element fails with that error (as a driver
         // error without its code, since no element was answered on its own).
         const e = envelope.error as WireFailure;
-        for (const h of f.handlers) h.reject(new DriverError("driver", `driver answered ${f.what} with error ${e.code}: ${e.message}`, "batch"));
+        for (const h of f.handlers) h.reject(new DriverError("driver", `driver answered ${f.what} with error ${e.code}: ${e.message}`, "batch", undefined, detailsOf(e)));
         f.settle();
         return;
       }
@@ -449,7 +455,7 @@ export function createStdioDriver(argv: string[], opts: StdioDriverOptions): Std
       if (adv === undefined) return { ready };
       if (adv.ok) return { ready, advance: { ok: true, applied: wire.decodeApplied(adv.result as wire.WireApplied, "result.advance.result") } };
       const e = adv.error;
-      return { ready, advance: { ok: false, error: new DriverError("driver", `driver answered \`advance\` (with \`ready\` on node ${node}) with error ${e.code}: ${e.message}`, "advance", e.code) } };
+      return { ready, advance: { ok: false, error: new DriverError("driver", `driver answered \`advance\` (with \`ready\` on node ${node}) with error ${e.code}: ${e.message}`, "advance", e.code, detailsOf(e)) } };
     });
 
   return {

@@ -213,6 +213,8 @@ export class DriverError extends Error {
     readonly command?: string,
     /** The error code when the driver answered with an error response. */
     readonly code?: DriverErrorCode,
+    /** The response's `details` (e.g. where a panic was raised), when it had any. */
+    readonly details?: string,
   ) {
     super(message);
     this.name = "DriverError";

@@ -12,6 +12,8 @@ import { parseShard } from "../cli/run-options.js";
 import { ShellWordsError, splitShellWords } from "../driver/shell-words.js";
 import type { DriverSpec } from "./driver-spec.js";
 import { explore } from "./explore.js";
+import type { Violation } from "./executor.js";
+import { knownErrorOf } from "./seed.js";
 import { toolCommit } from "./trace-writer.js";
 
 export const EXPLORE_HELP = `Usage: raft-conformance explore [options]
@@ -35,9 +37,12 @@ Options:
   --against "<cmd>"     differential exploration: compare every schedule with this driver
                         (\"in-process\" names the built-in reference core)
   --baseline FILE       known findings of this driver (the baseline's \`exploration\` list,
-                        spec/baseline.schema.json): the invariants listed are not judged (so
-                        schedules go on past them); with --against, a listed \`divergence\` is
-                        reported as known and does not fail the exploration
+                        spec/baseline.schema.json): a run ends quietly at the first step
+                        that violates a listed invariant (what follows may be its
+                        consequences), or, for an entry with \`continue: true\`, the invariant
+                        is not judged and the run goes on; a violation of an unlisted invariant
+                        is still reported; with --against, a listed \`divergence\` is reported
+                        as known and does not fail the exploration
   --seed N              first seed (default 1); run k explores seed N+k
   --runs N              schedules to explore (default 100)
   --steps N             at most N operations per schedule (default 250)
@@ -87,19 +92,25 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
   const against = driverSpec("against", stringFlag(p, "against"), timeoutMs);
   const shard = parseShard(stringFlag(p, "shard"));
   const baselineFile = stringFlag(p, "baseline");
-  let known = new Map<string, ExplorationEntry>();
+  let entries: readonly ExplorationEntry[] = [];
   if (baselineFile !== undefined) {
     try {
-      known = new Map(loadBaselineFile(baselineFile).exploration.map((e) => [e.invariant, e]));
+      entries = loadBaselineFile(baselineFile).exploration;
     } catch (e) {
       if (!(e instanceof BaselineError)) throw e;
       for (const line of e.problems) io.stderr.write(`${line}\n`);
       return EXIT_USAGE;
     }
   }
+  const isInvariant = (id: string): boolean => INVARIANTS.some((i) => i.id === id);
+  // Invariants are known as a whole; driver and harness errors as a whole or by their `message`.
+  const knownOf = (v: Violation): ExplorationEntry | undefined =>
+    isInvariant(v.invariant) || v.invariant === "divergence" ? entries.find((e) => e.invariant === v.invariant) : knownErrorOf(v, entries);
   let unknown = 0;
-  for (const k of known.values()) {
-    if (k.invariant !== "divergence") io.stdout.write(`not judged (${baselineFile ?? ""}:${k.line}): ${k.invariant}: ${k.reason}\n`);
+  for (const k of entries) {
+    if (k.invariant === "divergence") continue;
+    const how = !isInvariant(k.invariant) ? `known${k.message !== undefined ? ` when it says ${JSON.stringify(k.message)}` : ""}` : k.continue ? "not judged" : "known, ends a run quietly";
+    io.stdout.write(`${how} (${baselineFile ?? ""}:${k.line}): ${k.invariant}: ${k.reason}\n`);
   }
   const pkg = packageInfo();
 
@@ -120,16 +131,21 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
         outDir: out,
         tool: { version: pkg.version, commit: toolCommit(pkg.root) },
         shrinkMs,
-        known: [...known.keys()].filter((k) => k !== "divergence" && INVARIANTS.some((i) => i.id === k)),
+        known: entries.filter((k) => isInvariant(k.invariant)).map((k) => k.invariant),
+        goOn: entries.filter((k) => isInvariant(k.invariant) && k.continue).map((k) => k.invariant),
+        knownErrors: entries.filter((k) => k.invariant === "driver-error" || k.invariant === "harness-error").map((k) => ({ invariant: k.invariant, ...(k.message !== undefined ? { message: k.message } : {}) })),
       },
     },
     (r, file) => {
       if (r.found === undefined || file === undefined) return;
       const f = r.found;
-      const k = known.get(f.violation.invariant);
+      const k = knownOf(f.violation);
       if (k === undefined) unknown++;
       const what = k === undefined ? "violation" : `known (${baselineFile ?? ""}:${k.line})`;
       io.stdout.write(`${what}: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
+      // Where a driver says the error was raised (its details' first line, e.g. a panic's frame).
+      const where = f.violation.details?.split("\n")[0]?.trim();
+      if (where !== undefined && where !== "") io.stdout.write(`  details: ${where}\n`);
       io.stdout.write(`${file}\n`);
       if (!f.replayed) {
         const what = against !== undefined ? "pass on --driver and fail on --against" : "reproduce the violation";
@@ -138,7 +154,11 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
     },
   );
   const knownCount = summary.found.length - unknown;
-  io.stdout.write(`explored ${summary.runs} runs, ${summary.events} events, ${unknown} ${against !== undefined ? "divergence(s)" : "violation(s)"}${knownCount > 0 ? `, ${knownCount} known` : ""}\n`);
+  const stopped = [...summary.stopped].map(([k, n]) => `${k} ${n}`).join(", ");
+  io.stdout.write(
+    `explored ${summary.runs} runs, ${summary.events} events, ${unknown} ${against !== undefined ? "divergence(s)" : "violation(s)"}${knownCount > 0 ? `, ${knownCount} known` : ""}` +
+      `${stopped !== "" ? `; runs ended at a known finding: ${stopped}` : ""}\n`,
+  );
   return unknown > 0 ? EXIT_FAILED : EXIT_OK;
 }
 

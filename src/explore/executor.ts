@@ -17,6 +17,8 @@ export interface Violation {
   /** The invariant id, or `harness-error` / `driver-error` when the run could not go on. */
   readonly invariant: string;
   readonly message: string;
+  /** A driver error's `details` (e.g. where a panic was raised), when it gave any. */
+  readonly details?: string | undefined;
   /** 0-based index of the failing step among `steps`. */
   readonly step: number;
 }
@@ -25,6 +27,8 @@ export interface ExecResult {
   /** Every step that ran, the failing one last. */
   readonly steps: readonly PlannedStep[];
   readonly violation?: Violation | undefined;
+  /** The known invariant the run stopped at, quietly (see `executeSchedule`). */
+  readonly stoppedAt?: string | undefined;
   /** Harness steps executed (for event counts). */
   readonly events: number;
 }
@@ -63,7 +67,7 @@ export function scheduleEnv(s: Schedule, driver: Driver, seed: number, renderEve
 /** How one planned step went: the input's outcome, or why the run cannot go on. */
 export interface StepOutcome {
   readonly accepted?: boolean | undefined;
-  readonly failure?: { readonly invariant: "harness-error" | "driver-error"; readonly message: string } | undefined;
+  readonly failure?: { readonly invariant: "harness-error" | "driver-error"; readonly message: string; readonly details?: string | undefined } | undefined;
 }
 
 /** Runs one planned step (as trace step `index`) and refreshes the status of what it touched. */
@@ -77,14 +81,17 @@ export async function runPlannedStep(env: Env, p: PlannedStep, index: number): P
     return { accepted: outcome?.() };
   } catch (e) {
     if (e instanceof HarnessError) return { failure: { invariant: "harness-error", message: e.message } };
-    if (e instanceof DriverFailure) return { failure: { invariant: "driver-error", message: e.message } };
+    if (e instanceof DriverFailure) return { failure: { invariant: "driver-error", message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
     throw e;
   }
 }
 
 /**
  * Runs the schedule with the run seed `seed`; stops at the first violation. Invariants in
- * `known` (a driver's known findings, `explore --baseline`) are not judged.
+ * `known` (a driver's known findings, `explore --baseline`) are not reported: those also in
+ * `goOn` are not judged at all, and the run goes on past them; the others end the run quietly
+ * at the first step that violates one (`stoppedAt`), unless that step also violates an invariant
+ * that is not known, which is then reported. What follows a known defect may be its consequences.
  */
 export async function executeSchedule(
   s: Schedule,
@@ -92,6 +99,7 @@ export async function executeSchedule(
   seed: number,
   known: readonly string[] = [],
   forced?: AlwaysOn,
+  goOn: readonly string[] = [],
 ): Promise<ExecResult> {
   const env = scheduleEnv(s, driver, seed, false);
   // The checker `run` builds for the trace it writes (run.ts checkerOptionsFor, explore's source),
@@ -99,25 +107,28 @@ export async function executeSchedule(
   const checker = createChecker({
     ...(s.checkQuorum || forced?.checkQuorum === true ? { checkQuorum: { electionTick: BASE_CONFIG.electionTick } } : {}),
     ...(forced?.volatileCommit === true ? { volatileCommit: true } : {}),
-    except: [...new Set([...UNSOUND_BETWEEN_STEPS, ...known])],
+    except: [...new Set([...UNSOUND_BETWEEN_STEPS, ...goOn.filter((k) => known.includes(k))])],
   });
+  const stopAt = new Set(known.filter((k) => !goOn.includes(k)));
   const steps: PlannedStep[] = [];
   const view = viewOf(env);
   env.reset();
 
-  const run = async (p: PlannedStep): Promise<Violation | undefined> => {
+  const run = async (p: PlannedStep): Promise<Violation | { stop: string } | undefined> => {
     const index = steps.length;
     steps.push(p);
     const { failure } = await runPlannedStep(env, p, index);
     if (failure !== undefined) return { ...failure, step: index };
-    const first = checker.check(buildStepObs(env, index))[0];
-    if (first === undefined) return undefined;
+    const found = checker.check(buildStepObs(env, index));
+    const first = found.find((v) => !stopAt.has(v.invariant));
+    if (first === undefined) return found[0] === undefined ? undefined : { stop: found[0].invariant };
     const nodes = first.nodes.length > 0 ? ` (nodes ${first.nodes.join(", ")})` : "";
     return { invariant: first.invariant, message: `${first.message}${nodes}`, step: index };
   };
 
-  const violation = await runPlan(s, view, run);
-  return { steps, violation, events: steps.length };
+  const out = await runPlan(s, view, run);
+  if (out !== undefined && "stop" in out) return { steps, stoppedAt: out.stop, events: steps.length };
+  return { steps, violation: out, events: steps.length };
 }
 
 /** Runs the setup step, then each operation's steps as planned from `view`, until `run` returns a result. */

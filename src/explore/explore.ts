@@ -29,6 +29,8 @@ export interface ExploreSummary {
   readonly runs: number;
   readonly events: number;
   readonly found: readonly (SeedResult & { readonly path?: string | undefined })[];
+  /** Runs that ended quietly at a known finding, per invariant. */
+  readonly stopped: ReadonlyMap<string, number>;
 }
 
 /** The seeds this shard explores, in order. */
@@ -53,9 +55,11 @@ export async function explore(opts: ExploreOptions, onSeed?: (r: SeedResult, fil
   let runs = 0;
   let events = 0;
   let stop = false;
+  const stopped = new Map<string, number>();
   const record = (r: SeedResult): boolean => {
     runs++;
     events += r.events;
+    if (r.stoppedAt !== undefined) stopped.set(r.stoppedAt, (stopped.get(r.stoppedAt) ?? 0) + 1);
     let file: string | undefined;
     if (r.found !== undefined) {
       if (opts.write !== false) {
@@ -83,7 +87,7 @@ export async function explore(opts: ExploreOptions, onSeed?: (r: SeedResult, fil
     );
   }
   found.sort((a, b) => a.seed - b.seed);
-  return { runs, events, found };
+  return { runs, events, found, stopped: new Map([...stopped].sort(([a], [b]) => a.localeCompare(b))) };
 }
 
 function runWorker(url: URL, batch: SeedBatch, record: (r: SeedResult) => boolean): Promise<void> {

@@ -19,8 +19,12 @@ export interface SeedOptions {
   /** Wall-clock budget for shrinking one violation (ms). */
   readonly shrinkMs: number;
   readonly label?: string | undefined;
-  /** Invariants not judged: the driver's known findings (`explore --baseline`). */
+  /** The driver's known findings (`explore --baseline`): not reported; a run stops at them... */
   readonly known?: readonly string[] | undefined;
+  /** ... except these, which are not judged at all (an entry with `continue: true`). */
+  readonly goOn?: readonly string[] | undefined;
+  /** Known driver / harness errors (an error entry's `message`, if any, narrows it). */
+  readonly knownErrors?: readonly KnownError[] | undefined;
   /** Clock for the shrink budget (injected so tests can pin it). */
   readonly now?: () => number;
 }
@@ -36,10 +40,24 @@ export interface Found {
   readonly shrinks: number;
 }
 
+/** A known `driver-error` / `harness-error` finding: every such error, or those whose text contains `message`. */
+export interface KnownError {
+  readonly invariant: string;
+  readonly message?: string | undefined;
+}
+
+/** The known error entry a violation is, if any. */
+export function knownErrorOf<K extends KnownError>(v: Pick<Violation, "invariant" | "message" | "details">, known: readonly K[]): K | undefined {
+  const text = `${v.message}\n${v.details ?? ""}`;
+  return known.find((k) => k.invariant === v.invariant && (k.message === undefined || text.includes(k.message)));
+}
+
 export interface SeedResult {
   readonly seed: number;
   /** Harness steps executed while exploring this seed (shrinking included). */
   readonly events: number;
+  /** The known invariant the seed's run stopped at, quietly (not while shrinking). */
+  readonly stoppedAt?: string | undefined;
   readonly found?: Found | undefined;
 }
 
@@ -64,12 +82,12 @@ interface Runner {
   replays(fileName: string, text: string, v: Violation): Promise<boolean>;
 }
 
-function runnerFor(main: Explored, against: Explored | undefined, known: readonly string[]): Runner {
+function runnerFor(main: Explored, against: Explored | undefined, known: readonly string[], goOn: readonly string[]): Runner {
   if (against === undefined) {
     return {
       capabilities: new Set<Feature>(main.info.capabilities),
       label: driverLabel(main.info),
-      execute: (s, seed) => executeSchedule(s, main.driver, seed, known, alwaysOn(new Set(main.info.capabilities))),
+      execute: (s, seed) => executeSchedule(s, main.driver, seed, known, alwaysOn(new Set(main.info.capabilities)), goOn),
       replays: (fileName, text, v) => replays(fileName, text, v, main, known),
     };
   }
@@ -88,29 +106,37 @@ function runnerFor(main: Explored, against: Explored | undefined, known: readonl
 }
 
 export async function exploreSeed(seed: number, main: Explored, opts: SeedOptions, against?: Explored): Promise<SeedResult> {
-  const runner = runnerFor(main, against, opts.known ?? []);
+  const runner = runnerFor(main, against, opts.known ?? [], opts.goOn ?? []);
   const now = opts.now ?? (() => performance.now());
   const arb = scheduleArbitrary({ capabilities: runner.capabilities, maxOps: opts.maxOps });
   let events = 0;
   let target: string | undefined;
   let deadline = Number.POSITIVE_INFINITY;
   let last: { s: Schedule; r: ExecResult } | undefined;
+  let stoppedAt: string | undefined;
+  let first = true;
   const prop = fc.asyncProperty(arb, async (s) => {
     // Past the budget every candidate "passes", which ends shrinking at the best case so far.
     if (now() > deadline) return true;
     const r = await runner.execute(s, seed);
     events += r.events;
+    if (first) stoppedAt = r.stoppedAt;
+    first = false;
     const v = r.violation;
-    if (v === undefined || (target !== undefined && v.invariant !== target)) return true;
+    // A shrink keeps the kind of what it shrinks: the same invariant, and for a driver or harness
+    // error the same known entry or none (an unknown crash must not shrink into a known one).
+    const known = v === undefined ? undefined : knownErrorOf(v, opts.knownErrors ?? []);
+    const kind = v === undefined ? undefined : `${v.invariant} ${known === undefined ? "unknown" : (opts.knownErrors ?? []).indexOf(known)}`;
+    if (kind === undefined || (target !== undefined && kind !== target)) return true;
     if (target === undefined) {
-      target = v.invariant;
+      target = kind;
       deadline = now() + opts.shrinkMs;
     }
     last = { s, r };
     return false;
   });
   const out = await fc.check(prop, { seed, numRuns: 1 });
-  if (!out.failed || last === undefined) return { seed, events };
+  if (!out.failed || last === undefined) return { seed, events, ...(stoppedAt !== undefined ? { stoppedAt } : {}) };
   // fast-check only moves to candidates that fail, so the last failing run is the counterexample;
   // a thrown error (a bug in the tool, not in the driver) is reported as such.
   if (out.errorInstance !== null && last.r.violation === undefined) throw out.errorInstance;

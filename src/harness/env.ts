@@ -17,7 +17,15 @@ import { TimelineRecorder } from "./timeline.js";
 /** A step the harness cannot carry out as written (reported against the step's line). */
 export class HarnessError extends Error {}
 /** The driver failed (threw, exited, broke the protocol). */
-export class DriverFailure extends Error {}
+export class DriverFailure extends Error {
+  constructor(
+    message: string,
+    /** The driver's `details` for the error (e.g. where a panic was raised), when it gave any. */
+    readonly details?: string,
+  ) {
+    super(message);
+  }
+}
 /**
  * The driver answered `unsupported`: the trace needs a capability or value the implementation
  * lacks, which skips the trace with the driver's message as reason (spec/protocol.md, "Errors").
@@ -42,7 +50,7 @@ function driverSaid(e: Error, code: string): string {
 function driverFailure(what: string, e: unknown): Error {
   if (e instanceof HarnessError || e instanceof DriverFailure) return e;
   if (errorCode(e) === "unsupported") return new DriverUnsupported(`driver does not support: ${driverSaid(e as Error, "unsupported")}`);
-  return new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  return new DriverFailure(`${what}: ${e instanceof Error ? e.message : String(e)}`, e instanceof DriverError ? e.details : undefined);
 }
 
 /**

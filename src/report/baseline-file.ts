@@ -24,6 +24,17 @@ export interface ExplorationEntry {
   readonly reason: string;
   readonly change: string;
   readonly trace?: string | undefined;
+  /**
+   * The defect leaves the cluster's state sound, so an exploration run goes on past it (the
+   * invariant is not judged for the run). Otherwise a run stops at the first violation of the
+   * invariant, since what follows may be its consequences.
+   */
+  readonly continue: boolean;
+  /**
+   * For `driver-error` / `harness-error`: only an error whose message or details contain this text
+   * is the finding (e.g. the source line of a known panic); any other is judged as usual.
+   */
+  readonly message?: string | undefined;
   readonly line: number;
 }
 
@@ -78,7 +89,7 @@ export function parseBaseline(file: string, text: string): Baseline {
   const raw = value as {
     implementation?: string;
     entries: { id: string; reason: string; change: string; status?: "failed" | "errored" }[];
-    exploration?: { invariant: string; reason: string; change: string; trace?: string }[];
+    exploration?: { invariant: string; reason: string; change: string; trace?: string; continue?: boolean; message?: string }[];
   };
   const entries: BaselineEntry[] = raw.entries.map((e, i) => ({
     id: e.id,
@@ -99,13 +110,22 @@ export function parseBaseline(file: string, text: string): Baseline {
     reason: e.reason.trim(),
     change: e.change,
     ...(e.trace !== undefined ? { trace: e.trace } : {}),
+    continue: e.continue === true,
+    ...(e.message !== undefined ? { message: e.message } : {}),
     line: locate(`/exploration/${i}`),
   }));
+  for (const e of exploration) {
+    if (e.message !== undefined && e.invariant !== "driver-error" && e.invariant !== "harness-error") {
+      duplicates.push(`${file}:${e.line}: exploration finding ${e.invariant}: \`message\` applies to driver-error and harness-error only (an invariant is known as a whole)`);
+    }
+  }
   const firstExplorationLine = new Map<string, number>();
   for (const e of exploration) {
-    const first = firstExplorationLine.get(e.invariant);
-    if (first === undefined) firstExplorationLine.set(e.invariant, e.line);
-    else duplicates.push(`${file}:${e.line}: exploration finding ${e.invariant} is already listed at line ${first}`);
+    // Errors may be listed once per message (each a known crash of its own).
+    const key = e.message === undefined ? e.invariant : `${e.invariant}\u0000${e.message}`;
+    const first = firstExplorationLine.get(key);
+    if (first === undefined) firstExplorationLine.set(key, e.line);
+    else duplicates.push(`${file}:${e.line}: exploration finding ${e.invariant}${e.message !== undefined ? ` (${e.message})` : ""} is already listed at line ${first}`);
   }
   if (duplicates.length > 0) throw new BaselineError(duplicates);
   return { file, implementation: raw.implementation, entries, exploration };

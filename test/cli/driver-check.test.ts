@@ -4,8 +4,9 @@ import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { capabilityTraceText } from "../../src/cli/driver-check.js";
 import { createInProcessDriver } from "../../src/driver/inprocess.js";
-import { FEATURES } from "../../src/driver/types.js";
+import { FEATURES, type Feature } from "../../src/driver/types.js";
 import { runTrace } from "../../src/harness/run.js";
+import type { TraceResult } from "../../src/report/types.js";
 import { loadTraceText } from "../../src/trace/load.js";
 import { buildMutant } from "../mutants/load.js";
 import { buildCli, CLI, ROOT } from "./build.js";
@@ -27,6 +28,21 @@ const fake = (name: string): string => `${JSON.stringify(process.execPath)} test
 beforeAll(() => {
   if (inject("cliBuilt") !== true) buildCli();
 }, 180_000);
+
+/** The capability's driver-check scenario: it passes on the reference; the result on `mutant`. */
+async function scenarioOnMutant(feature: Feature, mutant: Parameters<typeof buildMutant>[0]): Promise<TraceResult> {
+  const loaded = loadTraceText(`driver-check/${feature}.yaml`, capabilityTraceText(feature));
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
+  const reference = await runTrace(loaded.trace, createInProcessDriver(), { level: "observable", seed: 1 });
+  expect(reference.failure?.message).toBeUndefined();
+  expect(reference.status).toBe("passed");
+  const built = buildMutant(mutant);
+  try {
+    return await runTrace(loaded.trace, await built.createDriver(), { level: "observable", seed: 1 });
+  } finally {
+    built.dispose();
+  }
+}
 
 describe("raft-conformance driver-check", () => {
   it("passes the reference driver, with one ✓ line for the handshake, each declared capability, unknown_command and determinism", () => {
@@ -85,24 +101,26 @@ describe("raft-conformance driver-check", () => {
   }, 120_000);
 
   it("fails a driver that declares fast_log_rejection but backs off by the hinted index alone", async () => {
-    const loaded = loadTraceText("driver-check/fast_log_rejection.yaml", capabilityTraceText("fast_log_rejection"));
-    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
-    const reference = await runTrace(loaded.trace, createInProcessDriver(), { level: "observable", seed: 1 });
-    expect(reference.failure?.message).toBeUndefined();
-    expect(reference.status).toBe("passed");
     // etcd raft 3.4's leader: the rejection's term hint is ignored, Next steps back one index per round trip.
-    const built = buildMutant({
+    const slow = await scenarioOnMutant("fast_log_rejection", {
       id: "no-fast-log-rejection",
       bug: "the leader ignores the term of a rejection hint",
       patches: [{ file: "core/raft/leader.ts", find: "if (m.logTerm > 0) nextProbeIdx", replace: "if (m.logTerm < 0) nextProbeIdx" }],
     });
-    try {
-      const slow = await runTrace(loaded.trace, await built.createDriver(), { level: "observable", seed: 1 });
-      expect(slow.status).toBe("failed");
-      expect(slow.failure?.message).toMatch(/log/);
-    } finally {
-      built.dispose();
-    }
+    expect(slow.status).toBe("failed");
+    expect(slow.failure?.message).toMatch(/log/);
+  }, 120_000);
+
+  it("fails a driver that declares snapshots but whose follower ignores them", async () => {
+    // The fourth voter starts with an empty log: without installing the leader's snapshot it
+    // can never hold the entries before the add, so it cannot commit the add.
+    const ignoring = await scenarioOnMutant("snapshots", {
+      id: "ignore-snapshots",
+      bug: "a follower answers every MsgSnap without restoring it",
+      patches: [{ file: "core/raft/replication.ts", find: "if (snapshot !== undefined && restore(r, snapshot))", replace: "if (snapshot !== undefined && false)" }],
+    });
+    expect(ignoring.status).not.toBe("passed");
+    expect(ignoring.failure?.message).toMatch(/node 4 (commit|config)/);
   }, 120_000);
 
   it("is a usage error (exit 2) without --driver", () => {

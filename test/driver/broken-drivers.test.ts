@@ -173,3 +173,23 @@ describe("a broken driver", () => {
     expect(() => process.kill(pid, 0)).toThrow();
   });
 });
+
+describe("a driver's error details", () => {
+  it("an `internal` answer keeps its details (where a panic was raised) on the DriverError", async () => {
+    const driver = createStdioDriver(fakeDriverArgv("panics-with-details.mjs"), { timeoutMs: 5000 });
+    try {
+      await driver.hello();
+      const error: unknown = await driver.tick(1).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DriverError);
+      const err = error as DriverError;
+      expect(err.code).toBe("internal");
+      expect(err.message).toMatch(/with error internal: panic: called `Option::unwrap\(\)` on a `None` value/);
+      expect(err.details).toBe("panicked at raft-0.7.0/src/raft.rs:943\nstack …");
+    } finally {
+      await driver.close();
+    }
+  });
+});

@@ -67,8 +67,27 @@ describe("baseline file", () => {
 
   it("reads known exploration findings (invariant + reason + change, optional trace) with their line", () => {
     const b = parseBaseline("b.yaml", `entries: []\nexploration:\n  - invariant: durability\n    reason: the leader acknowledges its own append early\n    change: ${CHANGE}\n    trace: etcd/interaction/single-node\n`);
-    expect(b.exploration).toEqual([{ invariant: "durability", reason: "the leader acknowledges its own append early", change: CHANGE, trace: "etcd/interaction/single-node", line: 3 }]);
+    expect(b.exploration).toEqual([{ invariant: "durability", reason: "the leader acknowledges its own append early", change: CHANGE, trace: "etcd/interaction/single-node", continue: false, line: 3 }]);
     expect(baseline.exploration).toEqual([]);
+  });
+
+  it("reads `continue` and an error's `message`; the same error may be listed once per message", () => {
+    const b = parseBaseline(
+      "b.yaml",
+      `entries: []\nexploration:\n  - invariant: durability\n    reason: a reason long enough\n    change: ${CHANGE}\n    continue: true\n` +
+        `  - invariant: driver-error\n    reason: a reason long enough\n    change: ${CHANGE}\n    message: raft.rs:943\n` +
+        `  - invariant: driver-error\n    reason: a reason long enough\n    change: ${CHANGE}\n    message: raft.rs:1225\n`,
+    );
+    expect(b.exploration.map((e) => [e.invariant, e.continue, e.message])).toEqual([
+      ["durability", true, undefined],
+      ["driver-error", false, "raft.rs:943"],
+      ["driver-error", false, "raft.rs:1225"],
+    ]);
+    const twice = `  - invariant: driver-error\n    reason: a reason long enough\n    change: ${CHANGE}\n    message: raft.rs:943\n`;
+    expect(problems(`entries: []\nexploration:\n${twice}${twice}`)).toEqual(["b.yaml:7: exploration finding driver-error (raft.rs:943) is already listed at line 3"]);
+    expect(problems(`entries: []\nexploration:\n  - invariant: durability\n    reason: a reason long enough\n    change: ${CHANGE}\n    message: raft.go\n`)).toEqual([
+      "b.yaml:3: exploration finding durability: `message` applies to driver-error and harness-error only (an invariant is known as a whole)",
+    ]);
   });
 
   it("rejects an exploration finding listed twice, and one without a change", () => {

@@ -22,7 +22,7 @@
  * leader would hold back its first heartbeat (progressShouldReplicate, src/progress.c). */
 #define CLOCK_START 1000000
 
-/* 1 = send, 2 = append. The callback is kept here: the library sends TimeoutNow with none, from a
+/* 1 = send, 2 = append, 3 = snapshot put. The callback is kept here: the library sends TimeoutNow with none, from a
  * raft_transfer that may be gone by the time advance completes the send. */
 struct held { int kind; void *req; void (*cb)(void); };
 struct node {
@@ -36,6 +36,8 @@ struct node {
     raft_io_tick_cb tick_cb;
     raft_io_recv_cb recv_cb;
     json_t *durable;          /* durable_state from create */
+    json_t *snap;             /* the latest snapshot (protocol JSON): loaded, or installed since */
+    json_t *out_snap;         /* an installed snapshot for the next ready (its put is held) */
     json_t *out_msgs;         /* messages for the next ready */
     json_t *out_entries;      /* entries for the next ready */
     json_t *log;              /* index (decimal) -> entry, as written through this io */
@@ -129,6 +131,38 @@ static json_t *conf_state_of_bytes(const unsigned char *p, size_t len) {
     return j;
 }
 
+/* A protocol ConfState as a configuration: voters as voters, learners as stand-bys. */
+static void configuration_of_json(json_t *cs, struct raft_configuration *c) {
+    const char *lists[2] = {"voters", "learners"}; int roles[2] = {RAFT_VOTER, RAFT_STANDBY};
+    raft_configuration_init(c);
+    for (int l = 0; l < 2; l++) {
+        json_t *v; size_t i;
+        json_array_foreach(json_object_get(cs, lists[l]), i, v) {
+            uint64_t id = strtoull(json_string_value(v) ? json_string_value(v) : "0", NULL, 10); char addr[32];
+            snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
+            raft_configuration_add(c, id, addr, roles[l]);
+        }
+    }
+}
+/* A protocol snapshot as the library's: one buffer, allocated as the library frees it
+ * (snapshotClose). The protocol's snapshot has no configuration index; its own index stands in
+ * (the configuration is committed there at the latest). */
+static struct raft_snapshot *snapshot_of_json(json_t *s) {
+    json_t *md = json_object_get(s, "metadata");
+    struct raft_snapshot *sn = raft_calloc(1, sizeof *sn);
+    sn->index = u64(md, "index"); sn->term = u64(md, "term");
+    configuration_of_json(json_object_get(md, "conf_state"), &sn->configuration);
+    sn->configuration_index = sn->index;
+    sn->bufs = raft_malloc(sizeof *sn->bufs); sn->n_bufs = 1;
+    const char *data = json_string_value(json_object_get(s, "data"));
+    sn->bufs[0].base = b64dec(data ? data : "", &sn->bufs[0].len);
+    return sn;
+}
+static json_t *snapshot_json(raft_index index, raft_term term, const struct raft_configuration *c, const struct raft_buffer *data) {
+    return json_pack("{s:o,s:{s:o,s:o,s:o}}", "data", b64enc(data->base, data->len),
+                     "metadata", "index", js64(index), "term", js64(term), "conf_state", conf_state_json(c));
+}
+
 /* ---- raft_io ---- */
 /* raft_init takes io->data for itself: find the node from the io's address instead. */
 static struct node *N(struct raft_io *io) { return (struct node *)(void *)((char *)io - offsetof(struct node, io)); }
@@ -143,23 +177,9 @@ static int io_load(struct raft_io *io, raft_term *term, raft_id *vote, struct ra
     *snap = NULL; *start = 1; n->last_index = 0;
     json_t *s = json_object_get(d, "snapshot");
     if (s) {
-        json_t *md = json_object_get(s, "metadata"), *cs = json_object_get(md, "conf_state"), *v; size_t i;
-        struct raft_snapshot *sn = raft_calloc(1, sizeof *sn);
-        sn->index = u64(md, "index"); sn->term = u64(md, "term");
-        raft_configuration_init(&sn->configuration);
-        json_array_foreach(json_object_get(cs, "voters"), i, v) {
-            uint64_t id = strtoull(json_string_value(v), NULL, 10); char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
-            raft_configuration_add(&sn->configuration, id, addr, RAFT_VOTER);
-        }
-        json_array_foreach(json_object_get(cs, "learners"), i, v) {
-            uint64_t id = strtoull(json_string_value(v), NULL, 10); char addr[32]; snprintf(addr, sizeof addr, "%llu", (unsigned long long)id);
-            raft_configuration_add(&sn->configuration, id, addr, RAFT_STANDBY);
-        }
-        sn->configuration_index = sn->index;
-        sn->bufs = raft_malloc(sizeof *sn->bufs); sn->n_bufs = 1;
-        const char *data = json_string_value(json_object_get(s, "data"));
-        sn->bufs[0].base = b64dec(data ? data : "", &sn->bufs[0].len);
+        struct raft_snapshot *sn = snapshot_of_json(s);
         *snap = sn; *start = sn->index + 1; n->last_index = sn->index;
+        n->snap = json_incref(s);
     }
     json_t *es = json_object_get(d, "entries"), *e; size_t i;
     *n_entries = json_array_size(es);
@@ -229,9 +249,11 @@ static json_t *msg_json(struct node *n, const struct raft_message *m) {
         json_object_set_new(j, "type", json_string("MsgTimeoutNow")); json_object_set_new(j, "term", js64(m->timeout_now.term));
         json_object_set_new(j, "index", js64(m->timeout_now.last_log_index)); json_object_set_new(j, "log_term", js64(m->timeout_now.last_log_term));
         break;
-    default: /* install snapshot: not declared (no `snapshots` capability) */
-        json_object_set_new(j, "type", json_string("MsgSnap")); json_object_set_new(j, "term", js64(m->install_snapshot.term));
-        break;
+    case RAFT_IO_INSTALL_SNAPSHOT: {
+        const struct raft_install_snapshot *s = &m->install_snapshot;
+        json_object_set_new(j, "type", json_string("MsgSnap")); json_object_set_new(j, "term", js64(s->term));
+        json_object_set_new(j, "snapshot", snapshot_json(s->last_index, s->last_term, &s->conf, &s->data));
+        break; }
     }
     return j;
 }
@@ -248,10 +270,27 @@ static int io_append(struct raft_io *io, struct raft_io_append *req, const struc
     req->cb = cb; hold(n, 2, req, (void (*)(void))cb); return 0;
 }
 static int io_truncate(struct raft_io *io, raft_index index) { N(io)->last_index = index - 1; return 0; }
+/* A snapshot put with trailing 0 is an InstallSnapshot from the leader (replicationInstallSnapshot):
+ * it replaces the whole log, goes to the next ready as its `snapshot` and completes in advance,
+ * when the library restores it. The library's own snapshots (trailing > 0, every
+ * snapshot_threshold applied entries) are switched off in create: the harness decides compaction,
+ * and canonical/raft has no call to compact at an index of the host's choosing. */
 static int io_snapshot_put(struct raft_io *io, unsigned trailing, struct raft_io_snapshot_put *req, const struct raft_snapshot *s, raft_io_snapshot_put_cb cb) {
-    (void)io; (void)trailing; (void)s; cb(req, 0); return 0;
+    struct node *n = N(io);
+    if (trailing != 0) return RAFT_IOERR;
+    json_t *j = snapshot_json(s->index, s->term, &s->configuration, &s->bufs[0]);
+    json_decref(n->out_snap); n->out_snap = json_incref(j);
+    json_decref(n->snap); n->snap = j;
+    json_object_clear(n->log); n->last_index = s->index;
+    req->cb = cb; hold(n, 3, req, (void (*)(void))cb); return 0;
 }
-static int io_snapshot_get(struct raft_io *io, struct raft_io_snapshot_get *req, raft_io_snapshot_get_cb cb) { (void)io; cb(req, NULL, RAFT_NOTFOUND); return 0; }
+/* The leader's latest snapshot, for an InstallSnapshot (sendSnapshot, src/replication.c): the one it
+ * loaded (the harness's bootstrap) or installed since. A fresh copy, which the library frees. */
+static int io_snapshot_get(struct raft_io *io, struct raft_io_snapshot_get *req, raft_io_snapshot_get_cb cb) {
+    struct node *n = N(io);
+    if (!n->snap) { cb(req, NULL, RAFT_NOTFOUND); return 0; }
+    cb(req, snapshot_of_json(n->snap), 0); return 0;
+}
 static raft_time io_time(struct raft_io *io) { return N(io)->now; }
 /* 0 follower, 1 pre-candidate, 2 candidate, 3 other (leader, unavailable). */
 static int phase_of(struct node *n) {
@@ -289,7 +328,7 @@ static struct node *find(raft_id id) { for (int i = 0; i < MAX_NODES; i++) if (n
 static void drop(struct node *n) {
     if (!n->up) return;
     raft_close(&n->raft, NULL);
-    json_decref(n->durable); json_decref(n->out_msgs); json_decref(n->out_entries); json_decref(n->log); json_decref(n->conf_states);
+    json_decref(n->durable); json_decref(n->snap); json_decref(n->out_snap); json_decref(n->out_msgs); json_decref(n->out_entries); json_decref(n->log); json_decref(n->conf_states);
     memset(n, 0, sizeof *n);
 }
 
@@ -330,6 +369,7 @@ static json_t *cmd_create(json_t *req, struct cmd_error *err) {
     raft_set_heartbeat_timeout(&n->raft, QUANTUM * (hb ? hb : 1));
     raft_set_election_timeout(&n->raft, QUANTUM * (el ? el : 10));
     raft_set_pre_vote(&n->raft, json_is_true(json_object_get(cfg, "pre_vote")));
+    raft_set_snapshot_threshold(&n->raft, UINT32_MAX); /* no snapshots of its own: see io_snapshot_put */
     int rv = raft_start(&n->raft);
     if (rv != 0) { char m[128]; snprintf(m, sizeof m, "raft_start: %s", raft_strerror(rv)); n->up = 0; return fail(err, "internal", m); }
     n->prev_state = -1;
@@ -339,11 +379,18 @@ static json_t *cmd_create(json_t *req, struct cmd_error *err) {
 static json_t *cmd_ready(struct node *n) {
     raft_index applied = n->raft.last_applied;
     int changed = raft_state(&n->raft) != n->prev_state || leader_of(n) != n->prev_lead;
-    if (!changed && !n->hs_changed && json_array_size(n->out_msgs) == 0 && json_array_size(n->out_entries) == 0 && applied <= n->reported)
+    if (!changed && !n->hs_changed && !n->out_snap && json_array_size(n->out_msgs) == 0 && json_array_size(n->out_entries) == 0 && applied <= n->reported)
         return json_pack("{s:n}", "ready");
     n->n_handed = n->n_held;
     json_t *rd = json_object();
     if (changed) json_object_set_new(rd, "soft_state", soft_state(n));
+    if (n->out_snap) {
+        /* The snapshot stands for everything up to its index: what was applied before it is not
+         * handed out as committed_entries (etcd's Ready has only entries after its snapshot). */
+        raft_index si = u64(json_object_get(n->out_snap, "metadata"), "index");
+        if (n->reported < si) n->reported = si;
+        json_object_set_new(rd, "snapshot", n->out_snap); n->out_snap = NULL;
+    }
     n->prev_state = raft_state(&n->raft); n->prev_lead = leader_of(n);
     json_object_set_new(rd, "hard_state", hard_state(n));
     json_object_set_new(rd, "entries", n->out_entries); n->out_entries = json_array();
@@ -361,7 +408,7 @@ static json_t *cmd_ready(struct node *n) {
     }
     n->reported = applied;
     json_object_set_new(rd, "committed_entries", ce);
-    json_object_set_new(rd, "must_sync", json_boolean(n->hs_changed || json_array_size(json_object_get(rd, "entries")) > 0));
+    json_object_set_new(rd, "must_sync", json_boolean(n->hs_changed || json_object_get(rd, "snapshot") || json_array_size(json_object_get(rd, "entries")) > 0));
     n->hs_changed = 0;
     return json_pack("{s:o}", "ready", rd);
 }
@@ -375,7 +422,8 @@ static json_t *cmd_advance(struct node *n) {
     for (unsigned i = 0; i < k; i++) {
         if (h[i].cb == NULL) continue;
         if (h[i].kind == 1) ((raft_io_send_cb)h[i].cb)(h[i].req, 0);
-        else ((raft_io_append_cb)h[i].cb)(h[i].req, 0);
+        else if (h[i].kind == 2) ((raft_io_append_cb)h[i].cb)(h[i].req, 0);
+        else ((raft_io_snapshot_put_cb)h[i].cb)(h[i].req, 0);
     }
     json_t *cs = n->conf_states; n->conf_states = json_array();
     return json_pack("{s:o}", "conf_states", cs);
@@ -418,6 +466,15 @@ static json_t *decode_msg(struct node *n, json_t *m, struct raft_message *out, s
         out->type = RAFT_IO_APPEND_ENTRIES_RESULT;
         int rej = json_is_true(json_object_get(m, "reject"));
         out->append_entries_result = (struct raft_append_entries_result){u64(m, "term"), rej ? u64(m, "index") : 0, rej ? u64(m, "reject_hint") : u64(m, "index")};
+    } else if (!strcmp(t, "MsgSnap")) {
+        json_t *s = json_object_get(m, "snapshot"), *md = json_object_get(s, "metadata");
+        const char *d = json_string_value(json_object_get(s, "data"));
+        out->type = RAFT_IO_INSTALL_SNAPSHOT;
+        struct raft_install_snapshot *is = &out->install_snapshot;
+        is->term = u64(m, "term"); is->last_index = u64(md, "index"); is->last_term = u64(md, "term");
+        is->conf_index = is->last_index; /* see snapshot_of_json */
+        configuration_of_json(json_object_get(md, "conf_state"), &is->conf);
+        is->data.base = b64dec(d ? d : "", &is->data.len);
     } else if (!strcmp(t, "MsgTimeoutNow")) {
         out->type = RAFT_IO_TIMEOUT_NOW;
         out->timeout_now.term = u64(m, "term"); out->timeout_now.last_log_index = u64(m, "index"); out->timeout_now.last_log_term = u64(m, "log_term");
@@ -511,8 +568,8 @@ static json_t *shut_down(struct node *n, struct cmd_error *err) {
 
 static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     if (!strcmp(cmd, "hello")) {
-        json_t *caps = json_pack("[s,s,s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
-                                 "leader_transfer", "conf_change_v1", "learners", "pin_election_timeout",
+        json_t *caps = json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "election", "replication", "prevote", "pre_vote_optional", "check_quorum",
+                                 "leader_transfer", "conf_change_v1", "learners", "pin_election_timeout", "snapshots",
                                  /* always: a leader steps down once its removal commits (applyChange,
                                   * src/replication.c); without step_down_on_removal_optional the
                                   * harness creates every node with the option on */

@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 )
 
 // maxLineBytes is the protocol's line limit (16 MiB).
@@ -142,9 +143,41 @@ func (d *driver) execute(cmd string, line []byte) (result interface{}, err error
 	return h(d, line)
 }
 
-// panicked is the `internal` answer to a panic inside etcd.
+// panicked is the `internal` answer to a panic inside etcd. Its details start with the frame that
+// panicked ("panicked at FUNC (FILE:LINE)"), which a baseline's exploration entry can name, then
+// the whole stack.
 func panicked(p interface{}) *protoError {
-	return &protoError{Code: codeInternal, Message: fmt.Sprintf("panic: %v", p), Details: string(debug.Stack())}
+	stack := string(debug.Stack())
+	return &protoError{Code: codeInternal, Message: fmt.Sprintf("panic: %v", p), Details: panicSite(stack) + stack}
+}
+
+// panicSite finds, in a goroutine stack, the first frame after the call to panic that is not the
+// runtime's own (runtime.panicmem, sigpanic, …): where the panic was raised. "" if there is none.
+func panicSite(stack string) string {
+	lines := strings.Split(stack, "\n")
+	for i := 0; i < len(lines); i++ {
+		if !strings.HasPrefix(lines[i], "panic(") {
+			continue
+		}
+		for j := i + 2; j+1 < len(lines); j += 2 {
+			fn := lines[j]
+			if strings.HasPrefix(fn, "runtime.") {
+				continue
+			}
+			loc := strings.TrimSpace(lines[j+1])
+			if k := strings.LastIndex(loc, " +0x"); k >= 0 {
+				loc = loc[:k]
+			}
+			if k := strings.LastIndex(loc, "/"); k >= 0 {
+				loc = loc[k+1:]
+			}
+			if k := strings.LastIndex(fn, "("); k > 0 && strings.HasSuffix(fn, ")") {
+				fn = fn[:k]
+			}
+			return fmt.Sprintf("panicked at %s (%s)\n", fn, loc)
+		}
+	}
+	return ""
 }
 
 // advanceElement advances n and answers as an `advance` request would have, without its id
