@@ -5,13 +5,18 @@
  * Bootstrap: the harness's snapshot is returned by raft_io.load as the library's own snapshot.
  * Option --barrier-on-election: the variant "canonical/raft + host barrier on election", in which
  * a node that becomes leader appends a barrier at once, as a host application does (README). */
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <jansson.h>
 #include <raft.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
 
 #define MAX_NODES 16
 #define MAX_HELD 4096
@@ -654,7 +659,56 @@ static json_t *dispatch(const char *cmd, json_t *req, struct cmd_error *err) {
     return fail(err, "unknown_command", cmd);
 }
 
+/* ---- a crash inside the library ----
+ * Debian's libraft is stripped and built without assertions, so a defect shows as a bare SIGSEGV.
+ * Before dying of the same signal, name where: the faulting address and the library frames that
+ * led there, as file+offset, which stay the same for one build of the library (the harness quotes
+ * the driver's last stderr lines, and a baseline's exploration entry can name a crash by them). */
+static void append_frame(char *line, size_t *at, size_t cap, const void *pc, const char *sep) {
+    Dl_info info;
+    if (*at >= cap) return;
+    if (dladdr(pc, &info) && info.dli_fname) {
+        const char *base = strrchr(info.dli_fname, '/');
+        *at += (size_t)snprintf(line + *at, cap - *at, "%s%s+0x%lx", sep, base ? base + 1 : info.dli_fname,
+                                (unsigned long)((const char *)pc - (const char *)info.dli_fbase));
+    } else {
+        *at += (size_t)snprintf(line + *at, cap - *at, "%s%p", sep, pc);
+    }
+    if (*at > cap) *at = cap;
+}
+static void on_crash(int sig, siginfo_t *si, void *uc) {
+    char line[1024]; size_t at = 0, cap = sizeof line - 2;
+    const void *pc = NULL;
+#if defined(__x86_64__)
+    pc = (const void *)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    pc = (const void *)((ucontext_t *)uc)->uc_mcontext.pc;
+#else
+    (void)uc;
+#endif
+    at += (size_t)snprintf(line, cap, "canonical-raft-0.15-driver: %s (address %p) at", sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" : "SIGABRT", si->si_addr);
+    if (pc) append_frame(line, &at, cap, pc, " ");
+    void *frames[24]; int n = backtrace(frames, 24); const char *sep = ", called from ";
+    for (int i = 0; i < n; i++) {
+        Dl_info info;
+        if (frames[i] == pc || !dladdr(frames[i], &info) || !info.dli_fname || !strstr(info.dli_fname, "libraft")) continue;
+        append_frame(line, &at, cap, frames[i], sep); sep = " < ";
+    }
+    line[at++] = '\n';
+    if (write(2, line, at) < 0) { /* nothing left to do */ }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+static void name_crashes(void) {
+    void *warm[1]; backtrace(warm, 1); /* loads the unwinder now: the handler must not be the first caller */
+    struct sigaction sa; memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_crash; sa.sa_flags = SA_SIGINFO | SA_RESETHAND; sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) sigaction(sigs[i], &sa, NULL);
+}
+
 int main(int argc, char **argv) {
+    name_crashes();
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--barrier-on-election")) barrier_on_election = 1;
         else { fprintf(stderr, "canonical-raft-0.15-driver: unknown option %s (the only one is --barrier-on-election)\n", argv[i]); return 2; }
