@@ -41,8 +41,10 @@ Options:
                         that violates a listed invariant (what follows may be its
                         consequences), or, for an entry with \`continue: true\`, the invariant
                         is not judged and the run goes on; a violation of an unlisted invariant
-                        is still reported; with --against, a listed \`divergence\` is reported
-                        as known and does not fail the exploration
+                        is still reported; a listed driver or harness error (all of them, or
+                        those whose message or details contain the entry's \`message\`) is
+                        reported as known, without shrinking; with --against, a listed
+                        \`divergence\` is reported as known and does not fail the exploration
   --seed N              first seed (default 1); run k explores seed N+k
   --runs N              schedules to explore (default 100)
   --steps N             at most N operations per schedule (default 250)

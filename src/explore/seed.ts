@@ -130,7 +130,8 @@ export async function exploreSeed(seed: number, main: Explored, opts: SeedOption
     if (kind === undefined || (target !== undefined && kind !== target)) return true;
     if (target === undefined) {
       target = kind;
-      deadline = now() + opts.shrinkMs;
+      // A known crash is not worth a shrink budget: its trace is in the corpus already.
+      deadline = now() + (known === undefined ? opts.shrinkMs : 0);
     }
     last = { s, r };
     return false;
