@@ -146,8 +146,8 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
       const what = k === undefined ? "violation" : `known (${baselineFile ?? ""}:${k.line})`;
       io.stdout.write(`${what}: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
       // Where a driver says the error was raised (its details' first line, e.g. a panic's frame).
-      const where = f.violation.details?.split("\n")[0]?.trim();
-      if (where !== undefined && where !== "") io.stdout.write(`  details: ${where}\n`);
+      const where = f.violation.details?.split("\n")[0]?.trim() ?? "";
+      if (where !== "") io.stdout.write(`  details: ${where}\n`);
       io.stdout.write(`${file}\n`);
       if (!f.replayed) {
         const what = against !== undefined ? "pass on --driver and fail on --against" : "reproduce the violation";

@@ -2,8 +2,11 @@
 // the command timeout, with a message that says what happened, and with no process left behind.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { restartingDriver } from "../../src/driver/restarting.js";
 import { createStdioDriver, type StdioDriver } from "../../src/driver/stdio-client.js";
 import { DriverError, type DriverErrorKind } from "../../src/driver/types.js";
+import { runTrace } from "../../src/harness/run.js";
+import { loadTraceText } from "../../src/trace/load.js";
 import { fakeDriverArgv, isAlive, waitGone } from "./helpers.js";
 
 interface Case {
@@ -188,6 +191,24 @@ describe("a driver's error details", () => {
       expect(err.code).toBe("internal");
       expect(err.message).toMatch(/with error internal: panic: called `Option::unwrap\(\)` on a `None` value/);
       expect(err.details).toBe("panicked at raft-0.7.0/src/raft.rs:943\nstack …");
+    } finally {
+      await driver.close();
+    }
+  });
+});
+
+describe("a trace whose driver panics", () => {
+  it("is errored with the first line of the error's details (where the panic was raised) after the message", async () => {
+    const loaded = loadTraceText("panic.yaml", "id: t/panic\ndescription: a panic on create\nfeatures: [election]\nsteps:\n  - add-nodes: {count: 1, voters: [1], index: 2}\n");
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
+    const driver = restartingDriver(() => createStdioDriver(fakeDriverArgv("panics-with-details.mjs", "create"), { timeoutMs: 5000 }), "panics-with-details.mjs create");
+    try {
+      const info = await driver.hello();
+      const r = await runTrace(loaded.trace, driver, { level: "observable", seed: 1, info });
+      expect(r.status).toBe("errored");
+      expect(r.reason).toMatch(/with error internal: panic: called `Option::unwrap\(\)` on a `None` value/);
+      // Only the first line: the rest of a stack trace may differ between runs.
+      expect(r.reason).toMatch(/\n {2}details: panicked at raft-0\.7\.0\/src\/raft\.rs:943$/);
     } finally {
       await driver.close();
     }

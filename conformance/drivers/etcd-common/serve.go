@@ -151,8 +151,9 @@ func panicked(p interface{}) *protoError {
 	return &protoError{Code: codeInternal, Message: fmt.Sprintf("panic: %v", p), Details: panicSite(stack) + stack}
 }
 
-// panicSite finds, in a goroutine stack, the first frame after the call to panic that is not the
-// runtime's own (runtime.panicmem, sigpanic, …): where the panic was raised. "" if there is none.
+// panicSite finds, in a goroutine stack, the first frame after the call to panic that is neither
+// the runtime's own (runtime.panicmem, sigpanic, …) nor a logger's Panic/Fatal method (etcd raft
+// panics through its Logger): where the panic was raised. "" if there is none.
 func panicSite(stack string) string {
 	lines := strings.Split(stack, "\n")
 	for i := 0; i < len(lines); i++ {
@@ -161,7 +162,14 @@ func panicSite(stack string) string {
 		}
 		for j := i + 2; j+1 < len(lines); j += 2 {
 			fn := lines[j]
-			if strings.HasPrefix(fn, "runtime.") {
+			name := fn
+			if k := strings.LastIndex(name, "("); k > 0 {
+				name = name[:k]
+			}
+			if k := strings.LastIndex(name, "."); k >= 0 {
+				name = name[k+1:]
+			}
+			if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(name, "Panic") || strings.HasPrefix(name, "Fatal") {
 				continue
 			}
 			loc := strings.TrimSpace(lines[j+1])

@@ -76,11 +76,23 @@ thread_local! {
 /// location and prints one line to stderr instead of the default banner.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let loc = info.location().map_or_else(|| "unknown location".to_string(), |l| format!("{}:{}", l.file(), l.line()));
+        let loc = info.location().map_or_else(|| "unknown location".to_string(), |l| format!("{}:{}", crate_relative(l.file()), l.line()));
         let msg = panic_message(info.payload());
         eprintln!("raft-rs-0.7 driver: panic at {loc}: {msg}");
         LAST_PANIC.with(|p| *p.borrow_mut() = Some(loc));
     }));
+}
+
+/// A source path from cargo's registry, from the crate's directory on ("raft-0.7.0/src/raft.rs"):
+/// the same on every machine, so reports that quote it stay comparable.
+fn crate_relative(file: &str) -> &str {
+    match file.find("/registry/src/") {
+        Some(i) => {
+            let rest = &file[i + "/registry/src/".len()..];
+            rest.find('/').map_or(rest, |j| &rest[j + 1..])
+        }
+        None => file,
+    }
 }
 
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -97,4 +109,18 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 pub fn from_panic(payload: Box<dyn std::any::Any + Send>) -> DriverError {
     let loc = LAST_PANIC.with(|p| p.borrow_mut().take());
     DriverError::internal(format!("panic: {}", panic_message(payload.as_ref())), loc.map(|l| format!("panicked at {l}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_relative;
+
+    #[test]
+    fn registry_paths_start_at_the_crate() {
+        assert_eq!(
+            crate_relative("/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/raft-0.7.0/src/raft.rs"),
+            "raft-0.7.0/src/raft.rs"
+        );
+        assert_eq!(crate_relative("src/node.rs"), "src/node.rs");
+    }
 }
