@@ -677,6 +677,7 @@ static void append_frame(char *line, size_t *at, size_t cap, const void *pc, con
     if (*at > cap) *at = cap;
 }
 static void on_crash(int sig, siginfo_t *si, void *uc) {
+    alarm(2); /* should naming the frames hang (a lock held by the crashed code), die anyway */
     char line[1024]; size_t at = 0, cap = sizeof line - 2;
     const void *pc = NULL;
 #if defined(__x86_64__)
