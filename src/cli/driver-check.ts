@@ -236,6 +236,21 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - check: {node: 1, role: leader, term: 1}
     comment: without StepDownOnRemoval a leader whose removal committed leads on` }),
   // With PreVote always on, the lost round is a pre-vote one: its rejections carry the next term.
+  // A second removal while the first is pending: etcd appends it as an empty entry and the
+  // proposal is accepted; a library without the behaviour refuses it (Raft allows either).
+  conf_change_noop: (c) => {
+    const v1 = c.has("conf_change_v2") ? "" : ", v1: true";
+    return { steps: `${elect(c)}
+  - propose-conf-change: {node: 1, changes: r3${v1}}
+    outcome: accepted
+  - propose-conf-change: {node: 1, changes: r2${v1}}
+    outcome: accepted
+    comment: the removal of 3 is pending, so this one is appended as an empty entry
+  - stabilize: {}
+  - tick-heartbeat: 1
+  - stabilize: {}
+  - check: {nodes: [1, 2], config: {voters: [1, 2]}}` };
+  },
   step_down_on_lost_vote: (c) => {
     const type = c.has("pre_vote_optional") ? "MsgVoteResp" : "MsgPreVoteResp";
     return { steps: `

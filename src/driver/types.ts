@@ -87,6 +87,7 @@ export const FEATURES = [
   "pre_vote_optional",
   "step_down_on_removal_optional",
   "step_down_on_lost_vote",
+  "conf_change_noop",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 

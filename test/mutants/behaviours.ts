@@ -71,4 +71,35 @@ export const BEHAVIOUR_MUTANTS: readonly BehaviourMutant[] = [
       },
     ],
   },
+  {
+    id: "refuse-conf-change-now",
+    feature: "conf_change_noop",
+    bug: "a conf change the leader cannot take now (one pending, or not fitting the joint state) refuses the proposal instead of appending an empty entry (canonical/raft, hashicorp/raft)",
+    patches: [
+      {
+        file: "core/raft/leader.ts",
+        find: `      // Keep the proposal's shape (and so the indexes of the others) with an empty normal entry.
+      entries[i] = { term: 0, index: 0, type: "EntryNormal", data: new Uint8Array(0) };`,
+        replace: `      refusedNow = true;`,
+      },
+      {
+        file: "core/raft/leader.ts",
+        find: `  const entries: Entry[] = [...m.entries];
+  entries.forEach((e, i) => {`,
+        replace: `  const entries: Entry[] = [...m.entries];
+  let refusedNow = false;
+  entries.forEach((e, i) => {`,
+      },
+      {
+        file: "core/raft/leader.ts",
+        find: `  if (!appendEntry(r, entries)) return "ErrProposalDropped";
+  bcastAppend(r);
+  return null;`,
+        replace: `  if (refusedNow) return "ErrProposalDropped";
+  if (!appendEntry(r, entries)) return "ErrProposalDropped";
+  bcastAppend(r);
+  return null;`,
+      },
+    ],
+  },
 ];

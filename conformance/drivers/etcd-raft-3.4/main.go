@@ -25,7 +25,7 @@ var capabilities = []string{
 	// etcd's behaviours (spec/protocol.md §5.1), which every etcd-io/raft version has.
 	"campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
 	"durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional",
-	"step_down_on_removal_optional", "step_down_on_lost_vote",
+	"step_down_on_removal_optional", "step_down_on_lost_vote", "conf_change_noop",
 }
 
 // etcdErrors are etcd's error values, by their Go names.
