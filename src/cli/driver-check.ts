@@ -96,6 +96,15 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - transfer-leadership: {from: 1, to: 2}
   - stabilize: {}
   - check: {node: 2, role: leader, term: 2}` }),
+  // A transfer to an isolated node stays pending; a second request (to node 2) replaces it in
+  // etcd. A library without the behaviour keeps the first until it completes or times out.
+  transfer_replaces_pending: (c) => ({ steps: `${elect(c)}
+  - isolate: 3
+  - transfer-leadership: {from: 1, to: 3}
+  - stabilize: {}
+  - transfer-leadership: {from: 1, to: 2}
+  - stabilize: {}
+  - check: {node: 2, role: leader, term: 2}` }),
   forget_leader: (c) => ({ steps: `${elect(c)}
   - forget-leader: 2
     outcome: accepted` }),

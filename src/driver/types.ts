@@ -88,6 +88,7 @@ export const FEATURES = [
   "step_down_on_removal_optional",
   "step_down_on_lost_vote",
   "conf_change_noop",
+  "transfer_replaces_pending",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 

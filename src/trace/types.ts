@@ -68,7 +68,7 @@ export const NO_EVENT_STEPS: ReadonlySet<StepKind> = new Set<StepKind>([
 export const BEHAVIOURS = [
   "campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding", "durable_commit",
   "etcd_messages", "check_quorum_optional", "pre_vote_optional", "step_down_on_removal_optional", "step_down_on_lost_vote",
-  "conf_change_noop",
+  "conf_change_noop", "transfer_replaces_pending",
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 

@@ -102,4 +102,19 @@ export const BEHAVIOUR_MUTANTS: readonly BehaviourMutant[] = [
       },
     ],
   },
+  {
+    id: "transfer-keeps-pending",
+    feature: "transfer_replaces_pending",
+    bug: "a transfer request while another is pending is ignored: the pending one runs until it completes or times out (canonical/raft refuses it)",
+    patches: [
+      {
+        file: "core/raft/leader.ts",
+        find: `  if (r.leadTransferee !== NONE) {
+    if (r.leadTransferee === transferee) return;
+    r.abortLeaderTransfer();
+  }`,
+        replace: `  if (r.leadTransferee !== NONE) return;`,
+      },
+    ],
+  },
 ];

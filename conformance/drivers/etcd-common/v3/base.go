@@ -31,6 +31,7 @@ var capabilities = []string{
 	"campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
 	"durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional",
 	"step_down_on_removal_optional", "step_down_on_lost_vote", "conf_change_noop",
+	"transfer_replaces_pending",
 }
 
 // etcdErrors are etcd's error values, by their Go names.

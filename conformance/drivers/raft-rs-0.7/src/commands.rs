@@ -18,7 +18,7 @@ use crate::store::Store;
 /// forget_leader, step_down_on_removal, disable_conf_change_validation,
 /// disable_proposal_forwarding and async_storage_writes are not in 0.7; flow_control is
 /// max_inflight_msgs only (a MaxInflightBytes limit is `unsupported`).
-const CAPABILITIES: [&str; 32] = [
+const CAPABILITIES: &[&str] = &[
     "check_quorum",
     "committed_size_per_ready",
     "compaction",
@@ -56,6 +56,7 @@ const CAPABILITIES: [&str; 32] = [
     "step_down_on_removal_optional",
     "step_down_on_lost_vote",
     "conf_change_noop",
+    "transfer_replaces_pending",
 ];
 
 const VERSIONS: [u64; 3] = [3, 2, 1];
