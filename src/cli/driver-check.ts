@@ -244,7 +244,6 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - stabilize: {}
   - check: {node: 1, role: leader, term: 1}
     comment: without StepDownOnRemoval a leader whose removal committed leads on` }),
-  // With PreVote always on, the lost round is a pre-vote one: its rejections carry the next term.
   // A second removal while the first is pending: etcd appends it as an empty entry and the
   // proposal is accepted; a library without the behaviour refuses it (Raft allows either).
   conf_change_noop: (c) => {
@@ -260,6 +259,7 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - stabilize: {}
   - check: {nodes: [1, 2], config: {voters: [1, 2]}}` };
   },
+  // With PreVote always on, the lost round is a pre-vote one: its rejections carry the next term.
   step_down_on_lost_vote: (c) => {
     const type = c.has("pre_vote_optional") ? "MsgVoteResp" : "MsgPreVoteResp";
     return { steps: `

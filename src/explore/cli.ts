@@ -5,7 +5,8 @@ import { boolFlag, intFlag, parseFlags, stringFlag } from "../cli/args.js";
 import { UsageError } from "../cli/errors.js";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../cli/exit-code.js";
 import { INVARIANTS } from "../invariants/index.js";
-import { BaselineError, loadBaselineFile, type ExplorationEntry } from "../report/baseline-file.js";
+import { BaselineError, ERROR_FINDINGS, loadBaselineFile, type ExplorationEntry } from "../report/baseline-file.js";
+import { detailsHead } from "../harness/env.js";
 import type { CliIo } from "../cli/io.js";
 import { packageInfo } from "../cli/package-info.js";
 import { parseShard } from "../cli/run-options.js";
@@ -135,7 +136,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
         shrinkMs,
         known: entries.filter((k) => isInvariant(k.invariant)).map((k) => k.invariant),
         goOn: entries.filter((k) => isInvariant(k.invariant) && k.continue).map((k) => k.invariant),
-        knownErrors: entries.filter((k) => k.invariant === "driver-error" || k.invariant === "harness-error").map((k) => ({ invariant: k.invariant, ...(k.message !== undefined ? { message: k.message } : {}) })),
+        knownErrors: entries.filter((k) => ERROR_FINDINGS.includes(k.invariant)).map((k) => ({ invariant: k.invariant, ...(k.message !== undefined ? { message: k.message } : {}) })),
       },
     },
     (r, file) => {
@@ -146,7 +147,7 @@ export async function exploreCommand(args: readonly string[], io: CliIo): Promis
       const what = k === undefined ? "violation" : `known (${baselineFile ?? ""}:${k.line})`;
       io.stdout.write(`${what}: ${f.violation.invariant} (seed ${r.seed}, ${f.steps} steps after ${f.shrinks} shrinks): ${f.violation.message}\n`);
       // Where a driver says the error was raised (its details' first line, e.g. a panic's frame).
-      const where = f.violation.details?.split("\n")[0]?.trim() ?? "";
+      const where = detailsHead(f.violation.details);
       if (where !== "") io.stdout.write(`  details: ${where}\n`);
       io.stdout.write(`${file}\n`);
       if (!f.replayed) {

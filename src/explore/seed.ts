@@ -109,6 +109,7 @@ export async function exploreSeed(seed: number, main: Explored, opts: SeedOption
   const runner = runnerFor(main, against, opts.known ?? [], opts.goOn ?? []);
   const now = opts.now ?? (() => performance.now());
   const arb = scheduleArbitrary({ capabilities: runner.capabilities, maxOps: opts.maxOps });
+  const knownErrors = opts.knownErrors ?? [];
   let events = 0;
   let target: string | undefined;
   let deadline = Number.POSITIVE_INFINITY;
@@ -125,13 +126,13 @@ export async function exploreSeed(seed: number, main: Explored, opts: SeedOption
     const v = r.violation;
     // A shrink keeps the kind of what it shrinks: the same invariant, and for a driver or harness
     // error the same known entry or none (an unknown crash must not shrink into a known one).
-    const known = v === undefined ? undefined : knownErrorOf(v, opts.knownErrors ?? []);
-    const kind = v === undefined ? undefined : `${v.invariant} ${known === undefined ? "unknown" : (opts.knownErrors ?? []).indexOf(known)}`;
+    const knownError = v === undefined ? undefined : knownErrorOf(v, knownErrors);
+    const kind = v === undefined ? undefined : `${v.invariant} ${knownError === undefined ? "unknown" : knownErrors.indexOf(knownError)}`;
     if (kind === undefined || (target !== undefined && kind !== target)) return true;
     if (target === undefined) {
       target = kind;
       // A known crash is not worth a shrink budget: its trace is in the corpus already.
-      deadline = now() + (known === undefined ? opts.shrinkMs : 0);
+      deadline = now() + (knownError === undefined ? opts.shrinkMs : 0);
     }
     last = { s, r };
     return false;

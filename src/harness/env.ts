@@ -27,6 +27,13 @@ export class DriverFailure extends Error {
   }
 }
 /**
+ * The first line of a driver error's `details` (where a panic was raised, spec/protocol.md §3), or
+ * "": only the first, since the rest may be a stack trace with addresses that differ between runs.
+ */
+export function detailsHead(details: string | undefined): string {
+  return details?.split("\n")[0]?.trim() ?? "";
+}
+/**
  * The driver answered `unsupported`: the trace needs a capability or value the implementation
  * lacks, which skips the trace with the driver's message as reason (spec/protocol.md, "Errors").
  */

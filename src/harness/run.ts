@@ -14,7 +14,7 @@ import { findTraceFiles, loadCorpus } from "../trace/load.js";
 import type { Step, Trace, Yaml, YamlMap } from "../trace/types.js";
 import { alwaysOn, type AlwaysOn, withBehaviours } from "./behaviours.js";
 import { applyYamlConfig, BASE_CONFIG } from "./config.js";
-import { DriverFailure, DriverUnsupported, Env, HarnessError } from "./env.js";
+import { detailsHead, DriverFailure, DriverUnsupported, Env, HarnessError } from "./env.js";
 import { buildStepObs, nodeView } from "./observe.js";
 import { Prng } from "./prng.js";
 import { executeStep } from "./steps.js";
@@ -205,7 +205,10 @@ export async function runTrace(trace: Trace, driver: Driver, opts: TraceRunOptio
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (e instanceof DriverUnsupported) return done({ status: "skipped", reason: msg });
-    if (e instanceof DriverFailure) return done({ status: "errored", errorKind: "driver", reason: `${msg}${detailsLine(e.details)}` });
+    if (e instanceof DriverFailure) {
+      const where = detailsHead(e.details);
+      return done({ status: "errored", errorKind: "driver", reason: where === "" ? msg : `${msg}\n  details: ${where}` });
+    }
     return done({ status: "errored", errorKind: "driver", reason: `harness: ${msg}` });
   }
 }
@@ -283,14 +286,4 @@ export async function runCorpus(
   } finally {
     await Promise.all(workers.map((w) => w.driver.close().catch(() => undefined)));
   }
-}
-
-/**
- * The first line of a driver error's `details` (where a panic was raised, spec/protocol.md §3),
- * for the report: only the first, since the rest may be a stack trace with addresses that differ
- * between runs.
- */
-function detailsLine(details: string | undefined): string {
-  const first = details?.split("\n")[0]?.trim() ?? "";
-  return first === "" ? "" : `\n  details: ${first}`;
 }
