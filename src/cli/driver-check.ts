@@ -105,6 +105,55 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - transfer-leadership: {from: 1, to: 2}
   - stabilize: {}
   - check: {node: 2, role: leader, term: 2}` }),
+  // Node 2 votes for node 3 in term 1 and knows no leader; node 1's pre-vote of term 1 then asks
+  // for the term node 2 gave away. etcd refuses it; a library judging pre-votes by the log grants.
+  prevote_respects_vote: () => ({ defaults: "{pre_vote: true}", steps: `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - step:
+      node: 2
+      message: {type: MsgVote, from: 3, to: 2, term: 1, log_term: 1, index: 2}
+  - process-ready: 2
+  - check: {node: 2, term: 1, vote: 3, leader: 0}
+  - step:
+      node: 2
+      message: {type: MsgPreVote, from: 1, to: 2, term: 1, log_term: 1, index: 2}
+  - process-ready: 2
+    sent: [{type: MsgPreVoteResp, from: 2, to: 1, reject: true}]
+    comment: node 2 voted for node 3 in term 1, so it refuses node 1 that term` }),
+  // Follower 2 voted for leader 1 in term 1 and knows it; the leader's vote request of term 1
+  // again is one Figure 2 grants (votedFor is the candidate). A library that refuses every vote
+  // while it knows a leader rejects it.
+  vote_while_leader_known: (c) => ({ steps: `${elect(c)}
+  - check: {node: 2, vote: 1}
+  - step:
+      node: 2
+      message: {type: MsgVote, from: 1, to: 2, term: 1, log_term: 1, index: ${electedIndex(c)}}
+  - process-ready: 2
+    sent: [{type: MsgVoteResp, from: 2, to: 1, reject: false}]
+    comment: node 2 grants the vote it already gave, though it knows node 1 as leader` }),
+  // Node 1, cut off while node 2 won term 1, asks for pre-votes of term 1; nodes of term 1 that
+  // know their leader reject it, and etcd's pre-candidate takes the term of those rejections.
+  prevote_learns_term: () => ({ defaults: "{pre_vote: true}", steps: `
+  - add-nodes: {count: 3, voters: [1, 2, 3], index: 2}
+  - isolate: 1
+  - campaign: 2
+  - stabilize: {}
+  - check: {node: 2, role: leader, term: 1}
+  - check: {node: 1, term: 0}
+  - heal: {}
+  - campaign: 1
+  - stabilize: {}
+  - check: {node: 1, role: follower, term: 1}
+    comment: the pre-vote rejections carried term 1` }),
+  // A learner asked for its vote: the candidate may hold a configuration in which it is a voter.
+  vote_as_non_voter: () => ({ steps: `
+  - add-nodes: {count: 2, voters: [1], learners: [2], index: 2}
+  - step:
+      node: 2
+      message: {type: MsgVote, from: 1, to: 2, term: 2, log_term: 1, index: 2}
+  - process-ready: 2
+    sent: [{type: MsgVoteResp, from: 2, to: 1, reject: false}]
+    comment: learner 2 grants the vote` }),
   forget_leader: (c) => ({ steps: `${elect(c)}
   - forget-leader: 2
     outcome: accepted` }),

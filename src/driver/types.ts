@@ -89,6 +89,10 @@ export const FEATURES = [
   "step_down_on_lost_vote",
   "conf_change_noop",
   "transfer_replaces_pending",
+  "prevote_respects_vote",
+  "vote_while_leader_known",
+  "prevote_learns_term",
+  "vote_as_non_voter",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 

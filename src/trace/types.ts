@@ -68,7 +68,8 @@ export const NO_EVENT_STEPS: ReadonlySet<StepKind> = new Set<StepKind>([
 export const BEHAVIOURS = [
   "campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding", "durable_commit",
   "etcd_messages", "check_quorum_optional", "pre_vote_optional", "step_down_on_removal_optional", "step_down_on_lost_vote",
-  "conf_change_noop", "transfer_replaces_pending",
+  "conf_change_noop", "transfer_replaces_pending", "prevote_respects_vote",
+  "vote_while_leader_known", "prevote_learns_term", "vote_as_non_voter",
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 

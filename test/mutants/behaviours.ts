@@ -117,4 +117,65 @@ export const BEHAVIOUR_MUTANTS: readonly BehaviourMutant[] = [
       },
     ],
   },
+  {
+    id: "prevote-by-log-only",
+    feature: "prevote_respects_vote",
+    bug: "a pre-vote of the node's own term is judged by the requester's log (and a known leader) only, not by the vote the node gave in that term (canonical/raft, Raft thesis §9.6)",
+    patches: [
+      {
+        file: "core/raft/election.ts",
+        find: `    (m.type === "MsgPreVote" && m.term > r.term);`,
+        replace: `    (m.type === "MsgPreVote" && (m.term > r.term || r.lead === 0));`,
+      },
+    ],
+  },
+  {
+    id: "no-vote-while-leader-known",
+    feature: "vote_while_leader_known",
+    bug: "a node that knows a leader refuses every vote request, its leader's repeated one included, until its own election timer fires and it campaigns (canonical/raft: the Raft thesis §4.2.3 guard, bounded by the node's own timer rather than election_tick, and on whatever CheckQuorum says)",
+    patches: [
+      {
+        file: "core/raft/raft.ts",
+        find: `        const inLease =
+          this.config.checkQuorum && this.lead !== NONE && this.electionElapsed < this.electionTimeout;`,
+        replace: `        const inLease = this.lead !== NONE;`,
+      },
+      {
+        file: "core/raft/election.ts",
+        find: `    r.vote === m.from ||`,
+        replace: `    (r.vote === m.from && r.lead === 0) ||`,
+      },
+    ],
+  },
+  {
+    id: "prevote-rejection-keeps-term",
+    feature: "prevote_learns_term",
+    bug: "a pre-candidate does not adopt the term of a pre-vote rejection one above its own (the term it asked for): it stays at its term (canonical/raft raises its term only for a rejection of a later term still)",
+    patches: [
+      {
+        file: "core/raft/raft.ts",
+        find: `      } else if (m.type === "MsgPreVoteResp" && !m.reject) {`,
+        replace: `      } else if (m.type === "MsgPreVoteResp" && (!m.reject || m.term === this.term + 1)) {`,
+      },
+    ],
+  },
+  {
+    id: "non-voter-refuses-votes",
+    feature: "vote_as_non_voter",
+    bug: "a node that is not a voter in its own configuration (a learner, or one the configuration does not list yet) refuses every vote and pre-vote request, answering with the request's term (canonical/raft)",
+    patches: [
+      {
+        file: "core/raft/election.ts",
+        find: `export function stepVote(r: Raft, m: Message): void {
+`,
+        replace: `export function stepVote(r: Raft, m: Message): void {
+  const self = r.trk.progress.get(r.id);
+  if (self === undefined || self.isLearner) {
+    r.send({ to: m.from, term: m.term, type: voteRespMsgType(m.type), reject: true });
+    return;
+  }
+`,
+      },
+    ],
+  },
 ];

@@ -26,7 +26,8 @@ var capabilities = []string{
 	"campaign", "empty_entry_on_election", "commit_broadcast", "proposal_forwarding",
 	"durable_commit", "etcd_messages", "check_quorum_optional", "pre_vote_optional",
 	"step_down_on_removal_optional", "step_down_on_lost_vote", "conf_change_noop",
-	"transfer_replaces_pending",
+	"transfer_replaces_pending", "prevote_respects_vote", "vote_while_leader_known",
+	"prevote_learns_term", "vote_as_non_voter",
 }
 
 // etcdErrors are etcd's error values, by their Go names.

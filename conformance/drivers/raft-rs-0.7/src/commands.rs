@@ -57,6 +57,10 @@ const CAPABILITIES: &[&str] = &[
     "step_down_on_lost_vote",
     "conf_change_noop",
     "transfer_replaces_pending",
+    "prevote_respects_vote",
+    "vote_while_leader_known",
+    "prevote_learns_term",
+    "vote_as_non_voter",
 ];
 
 const VERSIONS: [u64; 3] = [3, 2, 1];
