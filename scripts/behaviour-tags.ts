@@ -35,10 +35,14 @@ const { values } = parseArgs({
 const CORE_MESSAGES = new Set(["MsgVote", "MsgVoteResp", "MsgPreVote", "MsgPreVoteResp", "MsgApp", "MsgAppResp", "MsgHeartbeat", "MsgHeartbeatResp", "MsgSnap"]);
 
 export function needsEtcdMessages(trace: Trace): boolean {
+  // TimeoutNow is the Raft thesis's own leadership-transfer message (§3.10): Raft's for a trace
+  // whose driver must have leadership transfer anyway.
+  const core = (type: string): boolean =>
+    CORE_MESSAGES.has(type) || (type === "MsgTimeoutNow" && trace.features.includes("leader_transfer"));
   return trace.steps.some((s) => {
     if (s.kind !== "step") return false;
     const m = (s.args as YamlMap)["message"] as YamlMap | undefined;
-    return typeof m?.["type"] === "string" && !CORE_MESSAGES.has(m["type"]);
+    return typeof m?.["type"] === "string" && !core(m["type"]);
   });
 }
 

@@ -154,6 +154,31 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
   - process-ready: 2
     sent: [{type: MsgVoteResp, from: 2, to: 1, reject: false}]
     comment: learner 2 grants the vote` }),
+  // Node 1 holds entries 3-4 of leader 2 with commit 2; a snapshot at 4 adds nothing to its log,
+  // but a snapshot holds only committed entries, and etcd takes its index as committed.
+  matching_snapshot_commits: () => ({ steps: `
+  - add-nodes: {count: 2, voters: [1, 2], index: 2}
+  - step:
+      node: 1
+      message: {type: MsgApp, from: 2, to: 1, term: 1, log_term: 1, index: 2, commit: 2, entries: [{term: 1, index: 3, data: x}, {term: 1, index: 4, data: y}]}
+  - stabilize: [1]
+  - check: {node: 1, commit: 2, last_index: 4}
+  - step:
+      node: 1
+      message: {type: MsgSnap, from: 2, to: 1, term: 1, snapshot: {index: 4, term: 1, conf_state: {voters: [1, 2]}}}
+  - stabilize: [1]
+  - check: {node: 1, commit: 4, last_index: 4}` }),
+  // The append that follows a snapshot arrives before the follower stores the snapshot.
+  append_during_snapshot: () => ({ steps: `
+  - add-nodes: {count: 2, voters: [1, 2], index: 2}
+  - step:
+      node: 1
+      message: {type: MsgSnap, from: 2, to: 1, term: 1, snapshot: {index: 5, term: 1, conf_state: {voters: [1, 2]}}}
+  - step:
+      node: 1
+      message: {type: MsgApp, from: 2, to: 1, term: 1, log_term: 1, index: 5, commit: 5, entries: [{term: 1, index: 6, data: y}]}
+  - stabilize: [1]
+  - check: {node: 1, commit: 5, last_index: 6}` }),
   forget_leader: (c) => ({ steps: `${elect(c)}
   - forget-leader: 2
     outcome: accepted` }),

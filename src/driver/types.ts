@@ -93,6 +93,8 @@ export const FEATURES = [
   "vote_while_leader_known",
   "prevote_learns_term",
   "vote_as_non_voter",
+  "matching_snapshot_commits",
+  "append_during_snapshot",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 

@@ -178,4 +178,38 @@ export const BEHAVIOUR_MUTANTS: readonly BehaviourMutant[] = [
       },
     ],
   },
+  {
+    id: "matching-snapshot-keeps-commit",
+    feature: "matching_snapshot_commits",
+    bug: "a snapshot whose last index and term the follower's log already holds is only acknowledged: the commit index stays where it was until the next append (canonical/raft)",
+    patches: [
+      {
+        file: "core/raft/replication.ts",
+        find: `  if (log.matchTerm(id)) {
+    log.commitTo(id.index);
+    return false;
+  }`,
+        replace: `  if (log.matchTerm(id)) {
+    return false;
+  }`,
+      },
+    ],
+  },
+  {
+    id: "append-dropped-during-snapshot",
+    feature: "append_during_snapshot",
+    bug: "a follower that is still storing a snapshot drops appends that carry entries, for the leader to send again (canonical/raft)",
+    patches: [
+      {
+        file: "core/raft/replication.ts",
+        find: `export function handleAppendEntries(r: Raft, m: Message): void {
+  const log = r.raftLog;
+`,
+        replace: `export function handleAppendEntries(r: Raft, m: Message): void {
+  const log = r.raftLog;
+  if (m.entries.length > 0 && log.hasNextOrInProgressSnapshot()) return;
+`,
+      },
+    ],
+  },
 ];

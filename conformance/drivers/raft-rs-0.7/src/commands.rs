@@ -61,6 +61,8 @@ const CAPABILITIES: &[&str] = &[
     "vote_while_leader_known",
     "prevote_learns_term",
     "vote_as_non_voter",
+    "matching_snapshot_commits",
+    "append_during_snapshot",
 ];
 
 const VERSIONS: [u64; 3] = [3, 2, 1];
