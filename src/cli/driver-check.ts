@@ -179,6 +179,14 @@ const SCENARIOS: Readonly<Record<Feature, (caps: Caps) => Scenario>> = {
       message: {type: MsgApp, from: 2, to: 1, term: 1, log_term: 1, index: 5, commit: 5, entries: [{term: 1, index: 6, data: y}]}
   - stabilize: [1]
   - check: {node: 1, commit: 5, last_index: 6}` }),
+  // The removal of node 3 is in the leader's log but not committed: etcd's configuration changes
+  // only when the application applies the entry; the Raft thesis's is in force at once.
+  config_on_apply: (c) => ({ steps: `${elect(c)}
+  - propose-conf-change: {node: 1, changes: r3, v1: true}
+    outcome: accepted
+  - process-ready: 1
+  - check: {node: 1, config: {voters: [1, 2, 3]}}
+    comment: "appended, not yet applied: the old configuration is still in force"` }),
   forget_leader: (c) => ({ steps: `${elect(c)}
   - forget-leader: 2
     outcome: accepted` }),

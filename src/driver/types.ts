@@ -95,6 +95,7 @@ export const FEATURES = [
   "vote_as_non_voter",
   "matching_snapshot_commits",
   "append_during_snapshot",
+  "config_on_apply",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 

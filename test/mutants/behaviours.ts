@@ -212,4 +212,146 @@ export const BEHAVIOUR_MUTANTS: readonly BehaviourMutant[] = [
       },
     ],
   },
+  {
+    id: "config-on-append",
+    feature: "config_on_apply",
+    bug: "a configuration is in force as soon as its entry is in the log (Raft thesis §4.1; canonical/raft, hashicorp/raft): a node uses the last conf change of its log, committed or not, and falls back to the applied one when a new leader's append truncates it; the leader still steps down on its removal only once the removal is applied",
+    patches: [
+      {
+        file: "core/raft/confchange.ts",
+        find: `/** Applies a committed conf change to the tracker; returns the resulting ConfState. */
+export function applyConfChange(r: Raft, cc: ConfChange): ConfState {`,
+        replace: `// The configuration of the applied conf changes and the index of the last one, per node.
+const applied = new WeakMap<Raft, { cs: ConfState; index: number }>();
+
+function changeTracker(trk: ProgressTracker, last: number, cc: ConfChange): ChangeResult {
+  const changer = new Changer(trk, last);
+  if (leaveJoint(cc)) return changer.leaveJoint();
+  const { ok, autoLeave } = enterJoint(cc);
+  const changes = asV2(cc).changes;
+  return ok ? changer.enterJoint(autoLeave, ...changes) : changer.simple(...changes);
+}
+
+function logConfEntries(r: Raft, after: number): Entry[] {
+  const lo = Math.max(after + 1, r.raftLog.firstIndex());
+  const hi = r.raftLog.lastIndex();
+  if (lo > hi) return [];
+  // Single-server (V1) changes only: joint configurations keep etcd's apply-time rule here.
+  return r.raftLog.slice(lo, hi + 1, Number.MAX_SAFE_INTEGER).filter((e) => e.type === "EntryConfChange");
+}
+
+/** Puts in force the applied configuration plus every conf change of the log after it. */
+export function adoptLogConfig(r: Raft): void {
+  const a = applied.get(r);
+  if (a === undefined) return;
+  const last = r.raftLog.lastIndex();
+  const trk = new ProgressTracker(r.config.maxInflightMsgs, r.config.maxInflightBytes);
+  const base = restore(new Changer(trk, last), a.cs);
+  if (!base.ok) return;
+  trk.config = base.config;
+  trk.progress = base.progress;
+  for (const e of logConfEntries(r, a.index)) {
+    const res = changeTracker(trk, last, decodeConfChange(e.type, e.data));
+    if (!res.ok) continue;
+    trk.config = res.config;
+    trk.progress = res.progress;
+  }
+  if (confStateEquivalent(trk.confState(), r.trk.confState()) === null) return;
+  const progress = trk.progress;
+  for (const [id, pr] of r.trk.progress) if (progress.has(id)) progress.set(id, pr);
+  const stepDown = r.config.stepDownOnRemoval;
+  r.config.stepDownOnRemoval = false;
+  try {
+    switchToConfig(r, trk.config, progress);
+  } finally {
+    r.config.stepDownOnRemoval = stepDown;
+  }
+}
+
+/** Records the configuration the node starts from (a snapshot's, or its storage's). */
+export function adoptFrom(r: Raft, cs: ConfState, index: number): void {
+  applied.set(r, { cs, index });
+  adoptLogConfig(r);
+}
+
+/** The application applies a committed conf change: it is in force already; the applied configuration moves on. */
+export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
+  const a = applied.get(r);
+  const next = a === undefined ? undefined : logConfEntries(r, a.index)[0];
+  if (a === undefined || next === undefined) {
+    const cs = applyConfChangeNow(r, cc);
+    if (a !== undefined) a.cs = cs;
+    return cs;
+  }
+  const trk = new ProgressTracker(r.config.maxInflightMsgs, r.config.maxInflightBytes);
+  const last = r.raftLog.lastIndex();
+  const base = mustSucceed(restore(new Changer(trk, last), a.cs), "unable to restore config");
+  trk.config = base.config;
+  trk.progress = base.progress;
+  const res = mustSucceed(changeTracker(trk, last, cc), "unable to apply conf change", (msg) => new ConfChangeApplyError(msg));
+  trk.config = res.config;
+  trk.progress = res.progress;
+  a.cs = trk.confState();
+  a.index = next.index;
+  adoptLogConfig(r);
+  const pr = r.trk.progress.get(r.id);
+  if ((pr === undefined || pr.isLearner) && r.state === "StateLeader" && r.config.stepDownOnRemoval) r.becomeFollower(r.term, NONE);
+  return a.cs;
+}
+
+function applyConfChangeNow(r: Raft, cc: ConfChange): ConfState {`,
+      },
+      {
+        file: "core/raft/confchange.ts",
+        find: `import { encodeConfChange } from "../confchange/encoding.js";`,
+        replace: `import { decodeConfChange, encodeConfChange } from "../confchange/encoding.js";`,
+      },
+      {
+        file: "core/raft/raft.ts",
+        find: `    restoreConfState(this, confState);
+    if (!isEmptyHardState(hardState)) this.loadState(hardState);`,
+        replace: `    restoreConfState(this, confState);
+    adoptFrom(this, this.trk.confState(), this.raftLog.firstIndex() - 1);
+    if (!isEmptyHardState(hardState)) this.loadState(hardState);`,
+      },
+      {
+        file: "core/raft/raft.ts",
+        find: `import { encodeLeaveJointProposal, restoreConfState } from "./confchange.js";`,
+        replace: `import { adoptFrom, encodeLeaveJointProposal, restoreConfState } from "./confchange.js";`,
+      },
+      {
+        file: "core/raft/replication.ts",
+        find: `import { restoreConfState, snapshotIncludes } from "./confchange.js";`,
+        replace: `import { adoptFrom, adoptLogConfig, restoreConfState, snapshotIncludes } from "./confchange.js";`,
+      },
+      {
+        file: "core/raft/replication.ts",
+        find: `  const last = r.raftLog.append(stamped);
+  r.send({ to: r.id, type: "MsgAppResp", index: last });
+  return true;`,
+        replace: `  const last = r.raftLog.append(stamped);
+  r.send({ to: r.id, type: "MsgAppResp", index: last });
+  if (stamped.some((e) => e.type !== "EntryNormal")) adoptLogConfig(r);
+  return true;`,
+      },
+      {
+        file: "core/raft/replication.ts",
+        find: `  if (lastNewIndex !== undefined) {
+    r.send({ to: m.from, type: "MsgAppResp", index: lastNewIndex });`,
+        replace: `  if (lastNewIndex !== undefined) {
+    adoptLogConfig(r);
+    r.send({ to: m.from, type: "MsgAppResp", index: lastNewIndex });`,
+      },
+      {
+        file: "core/raft/replication.ts",
+        find: `  log.restore(s);
+  restoreConfState(r, s.metadata.confState);
+  return true;`,
+        replace: `  log.restore(s);
+  restoreConfState(r, s.metadata.confState);
+  adoptFrom(r, s.metadata.confState, s.metadata.index);
+  return true;`,
+      },
+    ],
+  },
 ];

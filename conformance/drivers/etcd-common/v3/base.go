@@ -33,6 +33,7 @@ var capabilities = []string{
 	"step_down_on_removal_optional", "step_down_on_lost_vote", "conf_change_noop",
 	"transfer_replaces_pending", "prevote_respects_vote", "vote_while_leader_known",
 	"prevote_learns_term", "vote_as_non_voter", "matching_snapshot_commits", "append_during_snapshot",
+	"config_on_apply",
 }
 
 // etcdErrors are etcd's error values, by their Go names.

@@ -63,6 +63,7 @@ const CAPABILITIES: &[&str] = &[
     "vote_as_non_voter",
     "matching_snapshot_commits",
     "append_during_snapshot",
+    "config_on_apply",
 ];
 
 const VERSIONS: [u64; 3] = [3, 2, 1];
