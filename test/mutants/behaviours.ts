@@ -224,14 +224,6 @@ export function applyConfChange(r: Raft, cc: ConfChange): ConfState {`,
         replace: `// The configuration of the applied conf changes and the index of the last one, per node.
 const applied = new WeakMap<Raft, { cs: ConfState; index: number }>();
 
-function changeTracker(trk: ProgressTracker, last: number, cc: ConfChange): ChangeResult {
-  const changer = new Changer(trk, last);
-  if (leaveJoint(cc)) return changer.leaveJoint();
-  const { ok, autoLeave } = enterJoint(cc);
-  const changes = asV2(cc).changes;
-  return ok ? changer.enterJoint(autoLeave, ...changes) : changer.simple(...changes);
-}
-
 function logConfEntries(r: Raft, after: number): Entry[] {
   const lo = Math.max(after + 1, r.raftLog.firstIndex());
   const hi = r.raftLog.lastIndex();
@@ -240,18 +232,22 @@ function logConfEntries(r: Raft, after: number): Entry[] {
   return r.raftLog.slice(lo, hi + 1, Number.MAX_SAFE_INTEGER).filter((e) => e.type === "EntryConfChange");
 }
 
+/** A scratch tracker holding cs, to run conf changes on. */
+function scratch(r: Raft, cs: ConfState): ProgressTracker {
+  const trk = new ProgressTracker(r.config.maxInflightMsgs, r.config.maxInflightBytes);
+  const base = mustSucceed(restore(new Changer(trk, r.raftLog.lastIndex()), cs), "unable to restore config");
+  trk.config = base.config;
+  trk.progress = base.progress;
+  return trk;
+}
+
 /** Puts in force the applied configuration plus every conf change of the log after it. */
 export function adoptLogConfig(r: Raft): void {
   const a = applied.get(r);
   if (a === undefined) return;
-  const last = r.raftLog.lastIndex();
-  const trk = new ProgressTracker(r.config.maxInflightMsgs, r.config.maxInflightBytes);
-  const base = restore(new Changer(trk, last), a.cs);
-  if (!base.ok) return;
-  trk.config = base.config;
-  trk.progress = base.progress;
+  const trk = scratch(r, a.cs);
   for (const e of logConfEntries(r, a.index)) {
-    const res = changeTracker(trk, last, decodeConfChange(e.type, e.data));
+    const res = changeResult(trk, r.raftLog.lastIndex(), decodeConfChange(e.type, e.data));
     if (!res.ok) continue;
     trk.config = res.config;
     trk.progress = res.progress;
@@ -283,12 +279,8 @@ export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
     if (a !== undefined) a.cs = cs;
     return cs;
   }
-  const trk = new ProgressTracker(r.config.maxInflightMsgs, r.config.maxInflightBytes);
-  const last = r.raftLog.lastIndex();
-  const base = mustSucceed(restore(new Changer(trk, last), a.cs), "unable to restore config");
-  trk.config = base.config;
-  trk.progress = base.progress;
-  const res = mustSucceed(changeTracker(trk, last, cc), "unable to apply conf change", (msg) => new ConfChangeApplyError(msg));
+  const trk = scratch(r, a.cs);
+  const res = mustSucceed(changeResult(trk, r.raftLog.lastIndex(), cc), "unable to apply conf change", (msg) => new ConfChangeApplyError(msg));
   trk.config = res.config;
   trk.progress = res.progress;
   a.cs = trk.confState();

@@ -103,8 +103,11 @@ describe("needs: gates a step's observable assertions", () => {
 
   it("names exactly the behaviour capabilities of spec/protocol.md §5.1, in the schema too", () => {
     expect(BEHAVIOURS.every((b) => (FEATURES as readonly string[]).includes(b))).toBe(true);
-    const schema = JSON.parse(readFileSync("spec/trace.schema.json", "utf8")) as { $defs: { step: { properties: { needs: { items: { enum: string[] } } } } } };
-    expect(schema.$defs.step.properties.needs.items.enum).toEqual([...BEHAVIOURS]);
+    type Items = { items: { $ref: string } };
+    const schema = JSON.parse(readFileSync("spec/trace.schema.json", "utf8")) as { $defs: { behaviour: { enum: string[] }; step: { properties: { needs: Items; stands_in_for: Items } } } };
+    expect(schema.$defs.behaviour.enum).toEqual([...BEHAVIOURS]);
+    expect(schema.$defs.step.properties.needs.items.$ref).toBe("#/$defs/behaviour");
+    expect(schema.$defs.step.properties.stands_in_for.items.$ref).toBe("#/$defs/behaviour");
     const protocol = readFileSync("spec/protocol.md", "utf8");
     const table = protocol.slice(protocol.indexOf("### 5.1"), protocol.indexOf("## 6."));
     const named = [...table.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);

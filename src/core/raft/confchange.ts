@@ -54,17 +54,18 @@ function mustSucceed(result: ChangeResult, what: string, fail: (msg: string) => 
   return result;
 }
 
+/** The configuration trk would have after cc: leaving a joint config, entering one, or a simple change. */
+export function changeResult(trk: ProgressTracker, lastIndex: number, cc: ConfChange): ChangeResult {
+  const changer = new Changer(trk, lastIndex);
+  if (leaveJoint(cc)) return changer.leaveJoint();
+  const { ok, autoLeave } = enterJoint(cc);
+  const changes = asV2(cc).changes;
+  return ok ? changer.enterJoint(autoLeave, ...changes) : changer.simple(...changes);
+}
+
 /** Applies a committed conf change to the tracker; returns the resulting ConfState. */
 export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
-  const changer = new Changer(r.trk, r.raftLog.lastIndex());
-  let result: ChangeResult;
-  if (leaveJoint(cc)) {
-    result = changer.leaveJoint();
-  } else {
-    const { ok, autoLeave } = enterJoint(cc);
-    const changes = asV2(cc).changes;
-    result = ok ? changer.enterJoint(autoLeave, ...changes) : changer.simple(...changes);
-  }
+  const result = changeResult(r.trk, r.raftLog.lastIndex(), cc);
   const { config, progress } = mustSucceed(result, "unable to apply conf change", (msg) => new ConfChangeApplyError(msg));
   return switchToConfig(r, config, progress);
 }
