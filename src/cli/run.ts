@@ -116,12 +116,15 @@ async function driverFactoryFor(opts: RunCliOptions): Promise<() => Driver> {
     const { createInProcessDriver } = await import("../driver/inprocess.js");
     return () => createInProcessDriver();
   }
-  const [{ createStdioDriver }, { restartingDriver }] = await Promise.all([
+  const [{ createStdioDriver }, { restartingDriver }, { pollingUseful }] = await Promise.all([
     import("../driver/stdio-client.js"),
     import("../driver/restarting.js"),
+    import("../driver/poll.js"),
   ]);
   // A driver that breaks during one trace is restarted for the next; its errors name the command.
-  return () => restartingDriver(() => createStdioDriver([...argv], { timeoutMs: opts.timeoutMs }), argv.join(" "));
+  // Polling for answers pays only while one driver runs at a time (src/driver/poll.ts).
+  const poll = (opts.jobs ?? 1) === 1 && pollingUseful();
+  return () => restartingDriver(() => createStdioDriver([...argv], { timeoutMs: opts.timeoutMs, poll }), argv.join(" "));
 }
 
 /**

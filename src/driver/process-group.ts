@@ -43,11 +43,11 @@ function uninstallHooks(): void {
   for (const s of SIGNALS) process.off(s, onSignal);
 }
 
-/** Spawns argv without a shell, as the leader of a new process group. */
-export function spawnGroup(argv: readonly string[]): ChildProcessWithoutNullStreams {
+/** Spawns argv without a shell, as the leader of a new process group, with `env` added to ours. */
+export function spawnGroup(argv: readonly string[], env: Readonly<Record<string, string>> = {}): ChildProcessWithoutNullStreams {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error("empty driver command");
-  const child = spawn(file, args, { detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(file, args, { detached: true, stdio: ["pipe", "pipe", "pipe"], ...(Object.keys(env).length > 0 ? { env: { ...process.env, ...env } } : {}) });
   const pid = child.pid;
   if (pid !== undefined) {
     liveGroups.add(pid);

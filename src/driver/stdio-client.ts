@@ -4,6 +4,7 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import type { Message, NodeId } from "../core/types.js";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, quoteStart } from "./ndjson.js";
+import { POLL_BUDGET_MS, pollingUseful, pollRead, streamFd } from "./poll.js";
 import { forgetGroup, killGroup, spawnGroup } from "./process-group.js";
 import { BATCH_VERSION, type Command, READY_ADVANCE_VERSION, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_NAME, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
 import { type Driver, type DriverErrorCode, DriverError, type Outcome, type ReadyAdvanced } from "./types.js";
@@ -21,6 +22,13 @@ export interface StdioDriverOptions {
   readonly harness?: { readonly name: string; readonly version: string };
   /** Sees every response line as the driver wrote it (driver-check compares sessions byte for byte). */
   readonly onResponseLine?: (line: string) => void;
+  /**
+   * Poll the driver's stdout for a while after each request instead of sleeping at once (default:
+   * when the machine has two cores or more and RAFT_CONFORMANCE_POLL is not 0; src/driver/poll.ts).
+   * Give false when several drivers run at once (they would compete for the cores): the driver is
+   * then also started with RAFT_CONFORMANCE_POLL=0, which asks it not to poll either.
+   */
+  readonly poll?: boolean;
 }
 
 /** A response envelope as received, for commands sent with `request`. */
@@ -96,6 +104,11 @@ class TailBuffer {
   }
 }
 
+/** Connections waiting for a response: one polls only while it is the only one (see `poll`). */
+let waiting = 0;
+/** One read buffer for every poll: polls run one at a time, in one synchronous turn each. */
+let pollBuffer: Buffer | undefined;
+
 const nodeSuffix = (params: Record<string, unknown>): string => (typeof params["node"] === "string" ? `, node ${params["node"]}` : "");
 
 class Connection {
@@ -117,16 +130,20 @@ class Connection {
   private drainTimer: NodeJS.Timeout | undefined;
   private resolveExited!: () => void;
   readonly exited = new Promise<void>((resolve) => (this.resolveExited = resolve));
+  /** Poll the driver's stdout after each request while nothing else waits. */
+  private readonly polling: boolean;
 
   constructor(
     argv: readonly string[],
     readonly timeoutMs: number,
     private readonly maxLineBytes: number,
     private readonly onResponseLine?: (line: string) => void,
+    poll = pollingUseful(),
   ) {
     this.splitter = new LineSplitter(maxLineBytes);
-    this.child = spawnGroup(argv);
+    this.child = spawnGroup(argv, poll ? {} : { RAFT_CONFORMANCE_POLL: "0" });
     const child = this.child;
+    this.polling = poll;
     child.stdout.on("data", (chunk: Buffer) => this.onStdout(chunk));
     child.stderr.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString("utf8")));
     child.stdin.on("error", () => {
@@ -227,9 +244,38 @@ class Connection {
       const timer = setTimeout(() => {
         this.fail(new DriverError("timeout", `no response to ${what} within ${timeoutMs} ms${this.stderrSuffix()}`, cmd));
       }, timeoutMs);
-      this.inFlight = { id, cmd, what, timer, handlers, batched: single === undefined, settle: (next) => settle(next ?? Promise.resolve()) };
+      waiting++;
+      let settled = false;
+      const inFlight: InFlight = {
+        id, cmd, what, timer, handlers, batched: single === undefined,
+        settle: (next) => {
+          if (!settled) waiting--;
+          settled = true;
+          settle(next ?? Promise.resolve());
+        },
+      };
+      this.inFlight = inFlight;
       this.child.stdin.write(line);
+      this.poll(inFlight);
     });
+  }
+
+  /**
+   * Reads the answer to `f` from the driver's stdout while it comes within the poll budget, if no
+   * other connection waits (it would be kept waiting meanwhile). Whatever is read goes through the
+   * same path as the stream's data; what does not come in time, the stream delivers as before.
+   */
+  private poll(f: InFlight): void {
+    if (!this.polling || waiting !== 1) return;
+    pollBuffer ??= Buffer.allocUnsafe(64 * 1024);
+    while (this.inFlight === f) {
+      // Asked each time: once the stream is closed its descriptor may be another file's.
+      const fd = streamFd(this.child.stdout);
+      if (fd === undefined) return;
+      const n = pollRead(fd, pollBuffer, POLL_BUDGET_MS);
+      if (n === undefined || n === 0) return; // nothing in time, or end of file: the stream sees it
+      this.onStdout(Buffer.from(pollBuffer.subarray(0, n)));
+    }
   }
 
   private onStdout(chunk: Buffer): void {
@@ -437,7 +483,7 @@ const id = (n: NodeId): string => wire.encodeNodeId(n, "node");
 /** A Driver for the external program argv (spawned without a shell). */
 export function createStdioDriver(argv: string[], opts: StdioDriverOptions): StdioDriver {
   const versions = opts.versions ?? PROTOCOL_VERSIONS;
-  const conn = new Connection(argv, opts.timeoutMs, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.onResponseLine);
+  const conn = new Connection(argv, opts.timeoutMs, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.onResponseLine, opts.poll);
   const simple = (cmd: Command, params: Record<string, unknown>): Promise<void> => conn.call(cmd, params, none);
   const outcome = (cmd: Command, params: Record<string, unknown>): Promise<Outcome> => conn.call(cmd, params, outcomeOk, rejected);
   const msgParam = (m: Message): wire.WireMessage => wire.encodeMessage(m, "msg");

@@ -3,6 +3,7 @@
 // so the real protocol is exercised end to end.
 import type { Readable, Writable } from "node:stream";
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from "./ndjson.js";
+import { POLL_BUDGET_MS, pollRead } from "./poll.js";
 import { BATCH_VERSION, type Command, READY_ADVANCE_VERSION, describeSchemaErrors, isBatchable, isCommand, PROTOCOL_VERSIONS, protocolValidators } from "./protocol-schema.js";
 import { type Applied, type Driver, type DriverErrorCode, DriverError, type Outcome } from "./types.js";
 import * as wire from "./wire.js";
@@ -196,10 +197,56 @@ async function answer(line: string, table: Table, session: Session): Promise<{ r
 }
 
 /**
+ * The chunks of `input`, in order. With `pollFd` (the descriptor under `input`, a non-blocking
+ * pipe) the next request is first polled for (src/driver/poll.ts).
+ */
+async function* chunksOf(input: Readable, pollFd: number | undefined): AsyncGenerator<Buffer> {
+  if (pollFd === undefined) {
+    for await (const chunk of input) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    return;
+  }
+  try {
+    yield* polledChunks(input, pollFd);
+  } finally {
+    input.destroy(); // as `for await` does when it stops: nothing is left to keep the process alive
+  }
+}
+
+/** What the stream has already read always comes first: it left the pipe earlier. */
+async function* polledChunks(input: Readable, fd: number): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  let ended = false;
+  input.on("end", () => (ended = true));
+  for (;;) {
+    for (let b = input.read() as Buffer | string | null; b !== null; b = input.read() as Buffer | string | null) yield Buffer.isBuffer(b) ? b : Buffer.from(b);
+    if (ended || input.destroyed) return;
+    const n = pollRead(fd, buf, POLL_BUDGET_MS);
+    if (n === 0) return;
+    if (n !== undefined) {
+      yield Buffer.from(buf.subarray(0, n));
+      continue;
+    }
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        input.off("readable", done);
+        input.off("end", done);
+        input.off("close", done);
+        resolve();
+      };
+      input.on("readable", done);
+      input.on("end", done);
+      input.on("close", done);
+    });
+    if (input.destroyed && input.readableLength === 0) return;
+  }
+}
+
+/**
  * Serves `driver` until `bye` or the end of `input`, then closes the driver. Requests are handled
  * one at a time in arrival order; each response is written before the next request is handled.
+ * `pollFd`: the descriptor under `input` to poll for requests (see chunksOf).
  */
-export async function serveDriver(driver: Driver, input: Readable, output: Writable, opts: { maxLineBytes?: number; versions?: readonly number[] } = {}): Promise<void> {
+export async function serveDriver(driver: Driver, input: Readable, output: Writable, opts: { maxLineBytes?: number; versions?: readonly number[]; pollFd?: number | undefined } = {}): Promise<void> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const splitter = new LineSplitter(maxLineBytes);
   const session: Session = { hello: false, version: 1, versions: opts.versions ?? PROTOCOL_VERSIONS };
@@ -220,8 +267,8 @@ export async function serveDriver(driver: Driver, input: Readable, output: Writa
   };
 
   try {
-    reading: for await (const chunk of input) {
-      for (const ev of splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))) {
+    reading: for await (const chunk of chunksOf(input, opts.pollFd)) {
+      for (const ev of splitter.push(chunk)) {
         if (ev.kind === "overflow") {
           await write(failure(null, "invalid_params", `request line longer than ${maxLineBytes} bytes`));
           break reading;

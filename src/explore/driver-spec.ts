@@ -3,7 +3,13 @@ import type { Driver } from "../driver/types.js";
 
 export type DriverSpec =
   | { readonly kind: "inprocess" }
-  | { readonly kind: "stdio"; readonly argv: readonly string[]; readonly timeoutMs: number }
+  | {
+      readonly kind: "stdio";
+      readonly argv: readonly string[];
+      readonly timeoutMs: number;
+      /** Poll for answers (src/driver/poll.ts); explore turns it off when several drivers run at once. */
+      readonly poll?: boolean | undefined;
+    }
   /** A module (file URL) exporting createInProcessDriver(), e.g. a patched copy of the core. */
   | { readonly kind: "module"; readonly url: string };
 
@@ -17,7 +23,8 @@ export async function createDriver(spec: DriverSpec): Promise<Driver> {
       // A process that dies (a crash found by one seed) is started afresh at the next seed's
       // reset, as `run` does between traces; otherwise every later seed would fail at its reset.
       const [{ createStdioDriver }, { restartingDriver }] = await Promise.all([import("../driver/stdio-client.js"), import("../driver/restarting.js")]);
-      return restartingDriver(() => createStdioDriver([...spec.argv], { timeoutMs: spec.timeoutMs }), spec.argv.join(" "));
+      const poll = spec.poll ?? true;
+      return restartingDriver(() => createStdioDriver([...spec.argv], { timeoutMs: spec.timeoutMs, ...(poll ? {} : { poll }) }), spec.argv.join(" "));
     }
     case "module": {
       const mod = (await import(spec.url)) as { createInProcessDriver?: () => Driver };

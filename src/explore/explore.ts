@@ -76,12 +76,17 @@ export async function explore(opts: ExploreOptions, onSeed?: (r: SeedResult, fil
 
   const workers = Math.max(1, Math.min(opts.workers, seeds.length));
   const url = workerUrl();
+  // Polling for a driver's answers pays only while one driver runs at a time (src/driver/poll.ts).
+  const single = (workers === 1 || url === undefined) && opts.against === undefined;
+  const noPoll = (d: DriverSpec): DriverSpec => (d.kind === "stdio" && !single ? { ...d, poll: false } : d);
+  const driver = noPoll(opts.driver);
+  const against = opts.against === undefined ? undefined : noPoll(opts.against);
   if (workers === 1 || url === undefined) {
-    await exploreBatch({ seeds, driver: opts.driver, against: opts.against, seedOptions: opts.seedOptions, deadline }, record);
+    await exploreBatch({ seeds, driver, against, seedOptions: opts.seedOptions, deadline }, record);
   } else {
     await Promise.all(
       Array.from({ length: workers }, (_, w) => {
-        const batch: SeedBatch = { seeds: seeds.filter((_, i) => i % workers === w), driver: opts.driver, against: opts.against, seedOptions: opts.seedOptions, deadline };
+        const batch: SeedBatch = { seeds: seeds.filter((_, i) => i % workers === w), driver, against, seedOptions: opts.seedOptions, deadline };
         return runWorker(url, batch, record);
       }),
     );

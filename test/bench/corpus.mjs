@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInProcessDriver } from "../../dist/src/driver/inprocess.js";
+import { POLL_BUDGET_MS, pollRead, streamFd } from "../../dist/src/driver/poll.js";
 import { createStdioDriver } from "../../dist/src/driver/stdio-client.js";
 import { splitShellWords } from "../../dist/src/driver/shell-words.js";
 import { runCorpus } from "../../dist/src/harness/run.js";
@@ -18,9 +19,30 @@ export function inProcessFactory() {
   return () => createInProcessDriver();
 }
 
-export function stdioFactory(command) {
-  const argv = splitShellWords(command);
-  return () => createStdioDriver(argv, { timeoutMs: 60_000 });
+/**
+ * A stdio driver for `command`. `poll: false` turns polling off on both sides (the harness's
+ * client, and the reference driver through RAFT_CONFORMANCE_POLL=0 in its environment).
+ */
+export function stdioFactory(command, { poll = true } = {}) {
+  const argv = [...(poll ? [] : ["env", "RAFT_CONFORMANCE_POLL=0"]), ...splitShellWords(command)];
+  return () => createStdioDriver(argv, { timeoutMs: 60_000, poll });
+}
+
+/**
+ * The corpus as a user runs it: `raft-conformance run` in a fresh process, in-process or with
+ * `--driver`, from start to exit (both sides pay Node's start and a cold JIT).
+ */
+export async function cliRun(driver) {
+  const args = ["dist/src/cli.js", "run", CORPUS, "--level", "exact", "--seed", "1", ...(driver === undefined ? [] : ["--driver", driver])];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const code = await new Promise((resolve) => child.on("exit", resolve));
+  const wallMs = performance.now() - t0;
+  const m = out.match(/^(\d+) passed, (\d+) failed, (\d+) skipped, (\d+) errored$/m);
+  if (code !== 0 || m === null) throw new Error(`raft-conformance ${args.slice(1).join(" ")} exited with ${code}: ${out.slice(-400)}`);
+  return { wallMs, passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]), errored: Number(m[4]) };
 }
 
 /** One corpus run (`jobs` traces at once); returns wall/CPU ms of this process and the outcome counts. */
@@ -59,7 +81,7 @@ export async function corpusDriverCalls() {
  * one before, with no harness work in between. What that costs is the floor of any lockstep run
  * of the corpus over a pipe on this machine, whatever the harness does.
  */
-export async function transportFloor(rounds) {
+export async function transportFloor(rounds, { poll = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "raft-bench-"));
   const log = join(dir, "requests.ndjson");
   try {
@@ -67,7 +89,7 @@ export async function transportFloor(rounds) {
     const lines = readFileSync(log, "utf8").split("\n").filter((l) => l !== "" && !l.includes('"cmd":"bye"'));
     const samples = [];
     for (let r = 0; r <= rounds; r++) {
-      const ms = await replay(lines);
+      const ms = await replay(lines, poll);
       if (r > 0) samples.push(ms);
     }
     samples.sort((a, b) => a - b);
@@ -77,20 +99,31 @@ export async function transportFloor(rounds) {
   }
 }
 
-async function replay(lines) {
+async function replay(lines, poll) {
   const [cmd, ...args] = REFERENCE_DRIVER.split(" ");
-  const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"], env: poll ? process.env : { ...process.env, RAFT_CONFORMANCE_POLL: "0" } });
   let buf = "";
   let answered = () => undefined;
-  child.stdout.on("data", (d) => {
+  const onData = (d) => {
     buf += d;
     for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
       buf = buf.slice(i + 1);
       answered();
     }
-  });
+  };
+  child.stdout.on("data", onData);
+  const chunk = Buffer.allocUnsafe(64 * 1024);
   const t0 = performance.now();
-  for (const line of lines) await new Promise((resolve) => ((answered = resolve), child.stdin.write(`${line}\n`)));
+  for (const line of lines) {
+    await new Promise((resolve) => {
+      answered = resolve;
+      child.stdin.write(`${line}\n`);
+      // As the harness's client does: poll for the answer a while before sleeping.
+      const fd = poll ? streamFd(child.stdout) : undefined;
+      const n = fd === undefined ? undefined : pollRead(fd, chunk, POLL_BUDGET_MS);
+      if (n !== undefined && n > 0) onData(chunk.toString("utf8", 0, n));
+    });
+  }
   const ms = performance.now() - t0;
   child.stdin.end();
   await new Promise((resolve) => child.on("exit", resolve));

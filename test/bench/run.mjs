@@ -17,7 +17,7 @@
 // recorded, when Go or Debian's etcd 3.4 source is absent.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { corpusDriverCalls, corpusRun, driverSpawnCost, inProcessFactory, REFERENCE_DRIVER, stdioFactory, transportFloor } from "./corpus.mjs";
+import { cliRun, corpusDriverCalls, corpusRun, driverSpawnCost, inProcessFactory, REFERENCE_DRIVER, stdioFactory, transportFloor } from "./corpus.mjs";
 import { exploreBuild, exploreRun, invariantCostAt, sampleSchedules } from "./explore.mjs";
 import { buildDriver, buildShuttle, ETCD_DRIVER, etcdSourcePresent, goTestRun, goVersion, shuttleGoRun } from "./go.mjs";
 import { shuttleRun } from "./shuttle.mjs";
@@ -86,10 +86,19 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
   if (ONLY.has("P2")) {
     sides.referenceStdioV2 = () => corpusRun(stdioFactory(`${REFERENCE_DRIVER} --protocol-version 2`));
     sides.referenceStdioV1 = () => corpusRun(stdioFactory(`${REFERENCE_DRIVER} --protocol-version 1`));
-    sides.referenceStdioJobs2 = () => corpusRun(stdioFactory(REFERENCE_DRIVER), 2);
+    sides.referenceStdioJobs2 = () => corpusRun(stdioFactory(REFERENCE_DRIVER, { poll: false }), 2); // as run --jobs 2: no polling
+    sides.referenceStdioSleeping = () => corpusRun(stdioFactory(REFERENCE_DRIVER, { poll: false }));
+    // As a user runs it: a fresh `raft-conformance run` process on each side.
+    sides.cliInProcess = () => cliRun();
+    sides.cliStdio = () => cliRun(REFERENCE_DRIVER);
   }
   if (ONLY.has("P5") && etcdDriver) sides.etcdStdio = () => corpusRun(stdioFactory(ETCD_DRIVER));
-  if (ONLY.has("P2")) for (const d of EXTERNAL) if (d !== ETCD_DRIVER || !sides.etcdStdio) sides[`driver:${d}`] = () => corpusRun(stdioFactory(d));
+  if (ONLY.has("P2")) {
+    for (const d of EXTERNAL) {
+      if (d !== ETCD_DRIVER || !sides.etcdStdio) sides[`driver:${d}`] = () => corpusRun(stdioFactory(d));
+      sides[`sleeping:${d}`] = () => corpusRun(stdioFactory(d, { poll: false }));
+    }
+  }
   const r = await rotate("corpus", sides);
   const spawn = [];
   for (let i = 0; i < RUNS; i++) spawn.push((await driverSpawnCost(stdioFactory(REFERENCE_DRIVER))).wallMs);
@@ -114,8 +123,18 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
       driverCalls: await corpusDriverCalls(),
       transportFloor: await (async () => {
         const f = await transportFloor(RUNS);
-        return { ...f, ratioToInProcess: ratio(f.wallMs, w("inProcess")), note: "the run's request lines replayed one by one to a fresh reference driver with no harness work between them: the lockstep pipe's own cost" };
+        return { ...f, ratioToInProcess: ratio(f.wallMs, w("inProcess")), note: "the run's request lines replayed one by one to a fresh reference driver with no harness work between them, both sides polling: the lockstep pipe's own cost" };
       })(),
+      transportFloorSleeping: await (async () => {
+        const f = await transportFloor(RUNS, { poll: false });
+        return { ...f, ratioToInProcess: ratio(f.wallMs, w("inProcess")), note: "the same with polling off on both sides (each line wakes a sleeping process)" };
+      })(),
+      cli: {
+        note: "as a user runs it: raft-conformance run traces in a fresh process, in-process or --driver the reference driver, start to exit",
+        a: { name: `raft-conformance run --driver "${REFERENCE_DRIVER}"`, ...r.cliStdio },
+        b: { name: "raft-conformance run (in-process)", ...r.cliInProcess },
+        ratio: ratio(w("cliStdio"), w("cliInProcess")),
+      },
       goal: "<= 1.5",
       // Every driver of this run, each against in-process in the same rotation.
       drivers: [
@@ -123,9 +142,13 @@ if (ONLY.has("P1") || ONLY.has("P2") || ONLY.has("P5")) {
         { name: `--driver "${REFERENCE_DRIVER}" --jobs 2 (two driver processes)`, ...r.referenceStdioJobs2, ratio: ratio(w("referenceStdioJobs2"), w("inProcess")) },
         { name: `--driver "${REFERENCE_DRIVER} --protocol-version 2" (batch)`, ...r.referenceStdioV2, ratio: ratio(w("referenceStdioV2"), w("inProcess")) },
         { name: `--driver "${REFERENCE_DRIVER} --protocol-version 1" (no batch)`, ...r.referenceStdioV1, ratio: ratio(w("referenceStdioV1"), w("inProcess")) },
-        ...EXTERNAL.map((d) => {
+        { name: `--driver "${REFERENCE_DRIVER}", polling off (RAFT_CONFORMANCE_POLL=0)`, ...r.referenceStdioSleeping, ratio: ratio(w("referenceStdioSleeping"), w("inProcess")) },
+        ...EXTERNAL.flatMap((d) => {
           const k = d === ETCD_DRIVER && r.etcdStdio ? "etcdStdio" : `driver:${d}`;
-          return { name: `--driver "${d}"`, ...r[k], ratio: ratio(w(k), w("inProcess")) };
+          return [
+            { name: `--driver "${d}"`, ...r[k], ratio: ratio(w(k), w("inProcess")) },
+            { name: `--driver "${d}", polling off`, ...r[`sleeping:${d}`], ratio: ratio(w(`sleeping:${d}`), w("inProcess")) },
+          ];
         }),
       ],
     };
@@ -212,6 +235,10 @@ if (m.P2) {
   for (const d of m.P2.drivers) rows.push([`P2 corpus ${d.name} / in-process`, `${fmt(d.median?.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(d.ratio), m.P2.goal]);
   const f = m.P2.transportFloor;
   rows.push([`P2 floor: the same ${f.roundTrips} request lines replayed, no harness / in-process`, `${fmt(f.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(f.ratioToInProcess), "(floor)"]);
+  const fl = m.P2.transportFloorSleeping;
+  rows.push([`P2 same floor, polling off / in-process`, `${fmt(fl.wallMs)} ms`, `${fmt(m.P2.b.median.wallMs)} ms`, fmt(fl.ratioToInProcess), "(floor)"]);
+  const cl = m.P2.cli;
+  rows.push([`P2 fresh processes: ${cl.a.name} / ${cl.b.name}`, `${fmt(cl.a.median?.wallMs)} ms`, `${fmt(cl.b.median?.wallMs)} ms`, fmt(cl.ratio), m.P2.goal]);
 }
 if (m.P3) {
   rows.push(["P3 explore events/s (steps)", fmt(m.P3.throughput.eventsPerSec), `${fmt(m.P3.throughput.median.driverCallsPerSec)} calls/s`, "", m.P3.throughput.goal]);

@@ -13,7 +13,7 @@ import { fixture, waitGone } from "./helpers.js";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const SOURCES = [
   "src/core/types.ts", "src/driver/types.ts", "src/driver/ndjson.ts", "src/driver/process-group.ts",
-  "src/driver/protocol-schema.ts", "src/driver/wire.ts", "src/driver/stdio-client.ts",
+  "src/driver/protocol-schema.ts", "src/driver/wire.ts", "src/driver/poll.ts", "src/driver/stdio-client.ts",
 ];
 
 let scratch: string;

@@ -45,7 +45,7 @@ type driver struct {
 
 // Serve runs the protocol on stdin/stdout until `bye` or the end of input.
 func Serve(impl Impl) {
-	os.Exit(ServeStreams(impl, os.Stdin, os.Stdout))
+	os.Exit(ServeStreams(impl, stdinReader(), os.Stdout))
 }
 
 // ServeStreams runs the protocol on the given streams and returns the process's exit status.

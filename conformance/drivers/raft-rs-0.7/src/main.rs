@@ -10,6 +10,7 @@ mod convert;
 mod errors;
 mod logger;
 mod node;
+mod poll;
 mod rng;
 mod store;
 
@@ -26,7 +27,10 @@ const MAX_LINE_BYTES: usize = 16 << 20;
 fn main() {
     errors::install_panic_hook();
     let stdin = io::stdin();
-    let mut input = stdin.lock();
+    let mut input: Box<dyn BufRead> = match poll::polling_stdin() {
+        Some(polled) => Box::new(io::BufReader::with_capacity(64 << 10, polled)),
+        None => Box::new(stdin.lock()),
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut driver = Driver::new();
