@@ -23,8 +23,8 @@ export async function createDriver(spec: DriverSpec): Promise<Driver> {
       // A process that dies (a crash found by one seed) is started afresh at the next seed's
       // reset, as `run` does between traces; otherwise every later seed would fail at its reset.
       const [{ createStdioDriver }, { restartingDriver }] = await Promise.all([import("../driver/stdio-client.js"), import("../driver/restarting.js")]);
-      const poll = spec.poll ?? true;
-      return restartingDriver(() => createStdioDriver([...spec.argv], { timeoutMs: spec.timeoutMs, ...(poll ? {} : { poll }) }), spec.argv.join(" "));
+      const opts = { timeoutMs: spec.timeoutMs, ...(spec.poll === false ? { poll: false } : {}) };
+      return restartingDriver(() => createStdioDriver([...spec.argv], opts), spec.argv.join(" "));
     }
     case "module": {
       const mod = (await import(spec.url)) as { createInProcessDriver?: () => Driver };
